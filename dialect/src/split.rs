@@ -1,0 +1,1 @@
+//! Splitting a SQL script into complete statements (owned by the shell work).

@@ -1,0 +1,13 @@
+//! tether-engine: the embedded SQL engine.
+//!
+//! Layers, each a folder you can read alone (see DESIGN.md):
+//! `types` (values and their semantics) -> `catalog` (schemas, tables, indexes) ->
+//! `storage` (MVCC row versions and indexes) and `txn` (transactions, snapshots) ->
+//! `binder` (sqlparser AST -> bound plan) -> `planner` (index choice) -> `executor` (operators) ->
+//! `api` (the public [`Database`] / [`Session`] surface).
+
+mod error;
+pub mod types;
+
+pub use error::{Error, Result};
+pub use types::{DataType, Value};
