@@ -115,6 +115,9 @@ pub enum Error {
     /// 42601 for statements that parse but are malformed in a way the binder detects.
     #[error("{0}")]
     InvalidStatement(String),
+    /// 428C9: an explicit value for a GENERATED ALWAYS column.
+    #[error("cannot insert a non-DEFAULT value into column \"{0}\"\nDETAIL: Column \"{0}\" is an identity column defined as GENERATED ALWAYS.")]
+    GeneratedAlways(String),
     /// XX000: a bug in tether. Reported rather than panicking.
     #[error("internal error: {0}")]
     Internal(String),
@@ -158,6 +161,7 @@ impl Error {
             Error::ActiveTransaction(_) => "25001",
             Error::NoActiveTransaction(_) => "25P01",
             Error::FeatureNotSupported(_) => "0A000",
+            Error::GeneratedAlways(_) => "428C9",
             Error::Internal(_) => "XX000",
         }
     }

@@ -6,8 +6,18 @@
 //! `binder` (sqlparser AST -> bound plan) -> `planner` (index choice) -> `executor` (operators) ->
 //! `api` (the public [`Database`] / [`Session`] surface).
 
+mod api;
+mod binder;
+mod catalog;
 mod error;
+mod executor;
+mod expr;
+pub mod functions;
+mod planner;
+mod storage;
+mod txn;
 pub mod types;
 
+pub use api::*;
 pub use error::{Error, Result};
 pub use types::{DataType, Value};

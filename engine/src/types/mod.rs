@@ -6,6 +6,7 @@
 //! `parse_text(format_text(v)) == v` for every value `v`.
 
 mod data_type;
+mod numeric;
 mod value;
 
 pub mod arith;

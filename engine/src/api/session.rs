@@ -1,0 +1,392 @@
+//! [`Session`]: one connection — runs statements, and owns the current transaction
+//! (autocommit unless BEGIN was issued).
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use sqlparser::ast::Statement;
+
+use super::prepared::{CachedPlan, PreparedStatement};
+use super::{Column, CommandTag, Database, QueryResult, Row};
+use crate::binder::{Binder, BoundStatement, TransactionStatement};
+use crate::error::{Error, Result};
+use crate::executor::{self, dml, ExecContext};
+use crate::expr::EvalContext;
+use crate::functions;
+use crate::planner;
+use crate::txn::{CatalogUndo, Transaction, WriteRecord};
+use crate::types::{cast, CastMode, DataType, Value};
+
+/// Whether a session is inside a transaction block, as psql's prompt shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransactionStatus {
+    /// Autocommit: no transaction block open.
+    Idle,
+    /// Inside BEGIN ... COMMIT.
+    InTransaction,
+    /// Inside a transaction block that failed; only ROLLBACK (or COMMIT, which rolls back) helps.
+    Failed,
+}
+
+/// A connection to a [`Database`]. Sessions are independent: each has its own transaction.
+#[derive(Debug)]
+pub struct Session {
+    db: Database,
+    /// The open transaction block, if BEGIN was issued.
+    block: Option<Transaction>,
+    failed: bool,
+}
+
+impl Session {
+    pub(crate) fn new(db: Database) -> Self {
+        Session { db, block: None, failed: false }
+    }
+
+    /// The database this session is connected to.
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    /// Whether a transaction block is open, and whether it failed.
+    pub fn transaction_status(&self) -> TransactionStatus {
+        match (&self.block, self.failed) {
+            (None, _) => TransactionStatus::Idle,
+            (Some(_), false) => TransactionStatus::InTransaction,
+            (Some(_), true) => TransactionStatus::Failed,
+        }
+    }
+
+    /// Runs exactly one statement with `$1..$n` parameters.
+    pub async fn execute(&mut self, sql: &str, params: &[Value]) -> Result<QueryResult> {
+        let statement = tether_dialect::parse_one(sql)?;
+        self.run(&statement, None, params)
+    }
+
+    /// Runs one statement and returns its rows.
+    pub async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        Ok(self.execute(sql, params).await?.rows)
+    }
+
+    /// Runs every statement of a script (no parameters), stopping at the first error.
+    pub async fn execute_batch(&mut self, sql: &str) -> Result<Vec<QueryResult>> {
+        let statements = tether_dialect::parse(sql)?;
+        let mut results = Vec::with_capacity(statements.len());
+        for statement in &statements {
+            results.push(self.run(statement, None, &[])?);
+        }
+        Ok(results)
+    }
+
+    /// Parses a statement once for repeated execution; its plan is cached.
+    pub fn prepare(&mut self, sql: &str) -> Result<PreparedStatement> {
+        let statement = tether_dialect::parse_one(sql)?;
+        Ok(PreparedStatement { sql: sql.to_string(), statement, cache: parking_lot::Mutex::new(None) })
+    }
+
+    /// Runs a prepared statement with parameters.
+    pub async fn execute_prepared(&mut self, statement: &PreparedStatement, params: &[Value]) -> Result<QueryResult> {
+        self.run(&statement.statement, Some(statement), params)
+    }
+
+    /// Runs one parsed statement: transaction control directly, everything else inside the
+    /// open transaction block or a transaction of its own.
+    fn run(&mut self, statement: &Statement, prepared: Option<&PreparedStatement>, params: &[Value]) -> Result<QueryResult> {
+        if self.failed && !matches!(statement, Statement::Commit { .. } | Statement::Rollback { .. }) {
+            return Err(Error::InFailedTransaction);
+        }
+        let (bound, param_types) = match self.bind(statement, prepared) {
+            Ok(b) => b,
+            Err(e) => {
+                self.fail_block();
+                return Err(e);
+            }
+        };
+        if let BoundStatement::Transaction(control) = &*bound {
+            return self.control(*control);
+        }
+        let mut txn = match self.block.take() {
+            Some(txn) => txn,
+            None => self.db.shared.txns.begin(),
+        };
+        let in_block = self.failed || self.block_open_marker(&txn);
+        let outcome = convert_params(params, &param_types).and_then(|params| self.execute_bound(&bound, &mut txn, &params));
+        match (outcome, in_block) {
+            (Ok(result), true) => {
+                self.block = Some(txn);
+                Ok(result)
+            }
+            (Ok(result), false) => {
+                self.db.shared.txns.commit(txn);
+                Ok(result)
+            }
+            (Err(e), true) => {
+                self.block = Some(txn);
+                self.failed = true;
+                Err(e)
+            }
+            (Err(e), false) => {
+                self.rollback(txn);
+                Err(e)
+            }
+        }
+    }
+
+    /// True if `txn` is the session's explicit block (taken out of `self.block` for the call).
+    fn block_open_marker(&self, txn: &Transaction) -> bool {
+        txn.explicit
+    }
+
+    fn fail_block(&mut self) {
+        if self.block.is_some() {
+            self.failed = true;
+        }
+    }
+
+    /// Binds (or reuses the cached binding of) a statement; returns it with its parameter types.
+    fn bind(&self, statement: &Statement, prepared: Option<&PreparedStatement>) -> Result<(Arc<BoundStatement>, Arc<[DataType]>)> {
+        let catalog = self.db.shared.catalog.read();
+        if let Some(p) = prepared {
+            if let Some(cached) = &*p.cache.lock() {
+                if cached.catalog_version == catalog.version() {
+                    return Ok((cached.bound.clone(), cached.param_types.clone()));
+                }
+            }
+        }
+        let mut binder = Binder::new(&catalog);
+        let bound = optimize(binder.bind(statement)?);
+        let param_types: Arc<[DataType]> = Arc::from(binder.param_types());
+        let bound = Arc::new(bound);
+        if let Some(p) = prepared {
+            *p.cache.lock() = Some(CachedPlan { catalog_version: catalog.version(), bound: bound.clone(), param_types: param_types.clone() });
+        }
+        Ok((bound, param_types))
+    }
+
+    fn control(&mut self, control: TransactionStatement) -> Result<QueryResult> {
+        match control {
+            TransactionStatement::Begin => {
+                if self.block.is_some() {
+                    return Err(Error::ActiveTransaction("there is already a transaction in progress".into()));
+                }
+                let mut txn = self.db.shared.txns.begin();
+                txn.explicit = true;
+                self.block = Some(txn);
+                Ok(QueryResult::command(CommandTag::Other("BEGIN".into())))
+            }
+            TransactionStatement::Commit => {
+                let failed = std::mem::replace(&mut self.failed, false);
+                match self.block.take() {
+                    None => Err(Error::NoActiveTransaction("there is no transaction in progress".into())),
+                    Some(txn) if failed => {
+                        self.rollback(txn);
+                        Ok(QueryResult::command(CommandTag::Other("ROLLBACK".into())))
+                    }
+                    Some(txn) => {
+                        self.db.shared.txns.commit(txn);
+                        Ok(QueryResult::command(CommandTag::Other("COMMIT".into())))
+                    }
+                }
+            }
+            TransactionStatement::Rollback => {
+                self.failed = false;
+                match self.block.take() {
+                    None => Err(Error::NoActiveTransaction("there is no transaction in progress".into())),
+                    Some(txn) => {
+                        self.rollback(txn);
+                        Ok(QueryResult::command(CommandTag::Other("ROLLBACK".into())))
+                    }
+                }
+            }
+        }
+    }
+
+    fn execute_bound(&self, bound: &BoundStatement, txn: &mut Transaction, params: &[Value]) -> Result<QueryResult> {
+        let clock = functions::EvalContext { transaction_time: txn.start_time, statement_time: Utc::now() };
+        let ctx = ExecContext { snapshot: txn.snapshot, eval: EvalContext { params, clock: &clock } };
+        match bound {
+            BoundStatement::Query { plan, columns } => {
+                let rows = executor::collect(plan, &ctx)?;
+                Ok(rows_result(columns, rows, |n| CommandTag::Select(n)))
+            }
+            BoundStatement::Insert(plan) => {
+                let (count, rows) = dml::execute_insert(plan, txn, &ctx)?;
+                Ok(dml_result(plan.returning.as_ref(), rows, CommandTag::Insert(count)))
+            }
+            BoundStatement::Update(plan) => {
+                let (count, rows) = dml::execute_update(plan, txn, &ctx)?;
+                Ok(dml_result(plan.returning.as_ref(), rows, CommandTag::Update(count)))
+            }
+            BoundStatement::Delete(plan) => {
+                let (count, rows) = dml::execute_delete(plan, txn, &ctx)?;
+                Ok(dml_result(plan.returning.as_ref(), rows, CommandTag::Delete(count)))
+            }
+            BoundStatement::Ddl(ddl) => {
+                let mut catalog = self.db.shared.catalog.write();
+                let tag = executor::execute_ddl(ddl, &mut catalog, txn, &ctx)?;
+                Ok(QueryResult::command(tag))
+            }
+            BoundStatement::Explain(inner) => {
+                let columns = vec![Column { name: "QUERY PLAN".into(), data_type: DataType::Text }];
+                let lines = explain_lines(inner);
+                let rows = lines.into_iter().map(|l| vec![Value::text(l)]).collect();
+                Ok(rows_result(&columns, rows, |_| CommandTag::Other("EXPLAIN".into())))
+            }
+            BoundStatement::Transaction(_) => Err(Error::Internal("transaction control reached the executor".into())),
+        }
+    }
+
+    /// Undoes a transaction: row writes, then catalog changes, newest first.
+    fn rollback(&self, txn: Transaction) {
+        let id = txn.id();
+        for write in txn.writes.iter().rev() {
+            match write {
+                WriteRecord::Created { table, key, version } => {
+                    version.mark_aborted();
+                    table.data.write().remove_version(key, version);
+                }
+                WriteRecord::Deleted { version } => version.release_delete(id),
+            }
+        }
+        if txn.catalog_undo.is_empty() {
+            return;
+        }
+        let mut catalog = self.db.shared.catalog.write();
+        for undo in txn.catalog_undo.into_iter().rev() {
+            undo_catalog_change(&mut catalog, undo);
+        }
+        catalog.bump();
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Some(txn) = self.block.take() {
+            self.rollback(txn);
+        }
+    }
+}
+
+fn undo_catalog_change(catalog: &mut crate::catalog::Catalog, undo: CatalogUndo) {
+    match undo {
+        CatalogUndo::Created { schema, name } => {
+            if let Some(s) = catalog.schemas.get_mut(&schema) {
+                s.relations.remove(&name);
+            }
+        }
+        CatalogUndo::Dropped { schema, name, relation } => {
+            if let Some(s) = catalog.schemas.get_mut(&schema) {
+                s.relations.insert(name, relation);
+            }
+        }
+        CatalogUndo::DefinitionChanged { table, previous, previous_indexes } => {
+            table.restore_def(previous);
+            if let Some(indexes) = previous_indexes {
+                table.data.write().indexes = indexes;
+            }
+        }
+        CatalogUndo::Renamed { schema, from, to } => {
+            if let Some(s) = catalog.schemas.get_mut(&schema) {
+                if let Some(relation) = s.relations.remove(&to) {
+                    s.relations.insert(from, relation);
+                }
+            }
+        }
+        CatalogUndo::SchemaCreated { name } => {
+            catalog.schemas.remove(&name);
+        }
+        CatalogUndo::SchemaDropped { name, schema } => {
+            catalog.schemas.insert(name, schema);
+        }
+    }
+}
+
+/// Runs the planner over every plan in a bound statement.
+fn optimize(bound: BoundStatement) -> BoundStatement {
+    match bound {
+        BoundStatement::Query { plan, columns } => BoundStatement::Query { plan: planner::optimize(plan), columns },
+        BoundStatement::Update(mut plan) => {
+            if let Some(filter) = &plan.filter {
+                plan.access = planner::choose_access_path(&plan.def, filter);
+            }
+            BoundStatement::Update(plan)
+        }
+        BoundStatement::Delete(mut plan) => {
+            if let Some(filter) = &plan.filter {
+                plan.access = planner::choose_access_path(&plan.def, filter);
+            }
+            BoundStatement::Delete(plan)
+        }
+        BoundStatement::Insert(mut plan) => {
+            if let crate::binder::InsertSource::Query(query) = plan.source {
+                plan.source = crate::binder::InsertSource::Query(planner::optimize(query));
+            }
+            BoundStatement::Insert(plan)
+        }
+        BoundStatement::Explain(inner) => BoundStatement::Explain(Box::new(optimize(*inner))),
+        other => other,
+    }
+}
+
+/// Converts the caller's parameters to the types the statement inferred for them.
+fn convert_params(params: &[Value], types: &[DataType]) -> Result<Vec<Value>> {
+    if params.len() < types.len() {
+        return Err(Error::UndefinedParameter(params.len() + 1));
+    }
+    if params.len() > types.len() {
+        return Err(Error::InvalidParameterValue(format!(
+            "statement takes {} parameter(s) but {} were supplied",
+            types.len(),
+            params.len()
+        )));
+    }
+    params
+        .iter()
+        .zip(types)
+        .map(|(value, data_type)| match data_type {
+            DataType::Unknown => Ok(value.clone()),
+            t => cast::cast(value.clone(), t, CastMode::Explicit),
+        })
+        .collect()
+}
+
+fn rows_result(columns: &[Column], rows: Vec<Vec<Value>>, tag: impl Fn(u64) -> CommandTag) -> QueryResult {
+    let columns: Arc<[Column]> = Arc::from(columns.to_vec());
+    let count = rows.len() as u64;
+    let rows = rows.into_iter().map(|values| Row::new(columns.clone(), values)).collect();
+    QueryResult { columns, rows, tag: tag(count) }
+}
+
+fn dml_result(returning: Option<&crate::binder::Returning>, rows: Vec<Vec<Value>>, tag: CommandTag) -> QueryResult {
+    match returning {
+        None => QueryResult::command(tag),
+        Some(r) => {
+            let mut result = rows_result(&r.columns, rows, |_| tag.clone());
+            result.tag = tag;
+            result
+        }
+    }
+}
+
+/// The indented plan tree of a statement.
+fn explain_lines(bound: &BoundStatement) -> Vec<String> {
+    fn walk(plan: &planner::Plan, depth: usize, out: &mut Vec<String>) {
+        let prefix = if depth == 0 { String::new() } else { format!("{}->  ", "  ".repeat(depth * 2 - 1)) };
+        out.push(format!("{prefix}{}", plan.describe()));
+        for child in plan.children() {
+            walk(child, depth + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    match bound {
+        BoundStatement::Query { plan, .. } => walk(plan, 0, &mut out),
+        BoundStatement::Update(p) => out.push(format!("Update on {} ({})", p.def.display_name(), scan_text(&p.access, &p.def))),
+        BoundStatement::Delete(p) => out.push(format!("Delete on {} ({})", p.def.display_name(), scan_text(&p.access, &p.def))),
+        BoundStatement::Insert(p) => out.push(format!("Insert on {}", p.def.display_name())),
+        _ => out.push("Utility statement".into()),
+    }
+    out
+}
+
+fn scan_text(access: &planner::AccessPath, def: &Arc<crate::catalog::TableDef>) -> String {
+    planner::Plan::Scan { table: Arc::new(crate::catalog::Table::new(0, (**def).clone())), def: def.clone(), access: access.clone() }.describe()
+}

@@ -1,0 +1,107 @@
+//! The binder: translates sqlparser statements into [`BoundStatement`]s — names resolved
+//! against the catalog, expressions typed, parameters' types inferred. It is the only layer that
+//! sees sqlparser types. One file per statement kind.
+
+mod coerce;
+mod ddl;
+mod dml;
+mod expr;
+mod function;
+mod insert;
+mod names;
+mod scope;
+mod select;
+mod statement;
+mod types;
+
+pub use expr::ExprContext;
+pub use scope::{Scope, ScopeColumn};
+pub use statement::{
+    AlterAction, BoundStatement, DdlStatement, DeletePlan, InsertPlan, InsertSource, OnConflict, Returning,
+    TransactionStatement, UpdatePlan,
+};
+
+use sqlparser::ast::Statement;
+
+use crate::catalog::{Catalog, TableDef};
+use crate::error::{Error, Result};
+use crate::types::DataType;
+
+/// Binds statements against one catalog version, collecting parameter types as it goes.
+pub struct Binder<'a> {
+    catalog: &'a Catalog,
+    params: Vec<DataType>,
+}
+
+impl<'a> Binder<'a> {
+    /// A binder over `catalog`.
+    pub fn new(catalog: &'a Catalog) -> Self {
+        Binder { catalog, params: Vec::new() }
+    }
+
+    /// The inferred type of each `$n` seen (Unknown where context gave none).
+    pub fn param_types(&self) -> &[DataType] {
+        &self.params
+    }
+
+    pub(super) fn note_param(&mut self, index: usize) {
+        if self.params.len() <= index {
+            self.params.resize(index + 1, DataType::Unknown);
+        }
+    }
+
+    pub(super) fn param_type(&self, index: usize) -> DataType {
+        self.params.get(index).cloned().unwrap_or(DataType::Unknown)
+    }
+
+    pub(super) fn set_param_type(&mut self, index: usize, data_type: DataType) {
+        self.note_param(index);
+        if self.params[index] == DataType::Unknown {
+            self.params[index] = data_type;
+        }
+    }
+
+    /// Binds one statement.
+    pub fn bind(&mut self, statement: &Statement) -> Result<BoundStatement> {
+        match statement {
+            Statement::Query(query) => self.bind_query_statement(query),
+            Statement::Insert(insert) => self.bind_insert(insert),
+            Statement::Update(update) => self.bind_update(update),
+            Statement::Delete(delete) => self.bind_delete(delete),
+            Statement::StartTransaction { .. } => Ok(BoundStatement::Transaction(TransactionStatement::Begin)),
+            Statement::Commit { .. } => Ok(BoundStatement::Transaction(TransactionStatement::Commit)),
+            Statement::Rollback { savepoint: None, .. } => Ok(BoundStatement::Transaction(TransactionStatement::Rollback)),
+            Statement::Explain { statement, .. } => Ok(BoundStatement::Explain(Box::new(self.bind(statement)?))),
+            other => self.bind_ddl(other),
+        }
+    }
+
+    fn table_scope(def: &TableDef, qualifier: &str) -> Scope {
+        let mut columns: Vec<ScopeColumn> = def
+            .columns
+            .iter()
+            .map(|c| ScopeColumn {
+                qualifier: Some(qualifier.to_string()),
+                name: c.name.clone(),
+                data_type: c.data_type.clone(),
+                hidden: false,
+                dropped: c.dropped,
+            })
+            .collect();
+        columns.push(ScopeColumn {
+            qualifier: Some(qualifier.to_string()),
+            name: "xmin".into(),
+            data_type: DataType::Int64,
+            hidden: true,
+            dropped: false,
+        });
+        Scope { columns }
+    }
+}
+
+/// Error for a statement kind tether does not support.
+fn unsupported_statement(statement: &Statement) -> Error {
+    let text = statement.to_string();
+    let head: String = text.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+    Error::unsupported(format!("statement {head}"))
+}

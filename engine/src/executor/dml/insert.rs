@@ -1,0 +1,138 @@
+//! INSERT: builds each new row (explicit values, defaults, identity values), enforces the
+//! constraints and keys, and resolves ON CONFLICT.
+
+use std::sync::Arc;
+
+use super::super::{collect, ExecContext};
+use super::row::{default_value, prepare_row};
+use super::update::replace_row;
+use super::{primary_key, returning_row};
+use crate::binder::{InsertPlan, InsertSource, OnConflict};
+use crate::catalog::TableDef;
+use crate::error::{Error, Result};
+use crate::expr::{eval_predicate, Expr};
+use crate::storage::{Key, KeyRange, RowVersion};
+use crate::txn::{Transaction, WriteRecord};
+use crate::types::Value;
+
+/// Runs an INSERT; returns the number of rows written and the RETURNING rows.
+pub fn execute_insert(plan: &InsertPlan, txn: &mut Transaction, ctx: &ExecContext) -> Result<(u64, Vec<Vec<Value>>)> {
+    let source_rows: Vec<Vec<Option<Value>>> = match &plan.source {
+        InsertSource::Values(rows) => rows
+            .iter()
+            .map(|row| {
+                row.iter().map(|e| e.as_ref().map(|e| e.eval(&[], &ctx.eval)).transpose()).collect::<Result<Vec<_>>>()
+            })
+            .collect::<Result<_>>()?,
+        InsertSource::Query(query) => collect(query, ctx)?.into_iter().map(|r| r.into_iter().map(Some).collect()).collect(),
+    };
+    let mut count = 0u64;
+    let mut returned = Vec::new();
+    for source in source_rows {
+        let values = build_row(plan, source, ctx)?;
+        if let Some(version) = insert_row(plan, txn, ctx, values)? {
+            count += 1;
+            if let Some(returning) = &plan.returning {
+                returned.push(returning_row(returning, &version.values, version.xmin, ctx)?);
+            }
+        }
+    }
+    Ok((count, returned))
+}
+
+/// The full physical row for one source row: given values, then defaults and identities.
+fn build_row(plan: &InsertPlan, source: Vec<Option<Value>>, ctx: &ExecContext) -> Result<Box<[Value]>> {
+    let def = &plan.def;
+    let mut given: Vec<Option<Option<Value>>> = vec![None; def.width()];
+    for (position, value) in plan.target_columns.iter().zip(source) {
+        given[*position] = Some(value);
+    }
+    let mut values = Vec::with_capacity(def.width());
+    for (position, (column, given)) in def.columns.iter().zip(given).enumerate() {
+        let value = match (given, column.identity) {
+            (Some(Some(_)), Some(identity)) if identity.always => return Err(Error::GeneratedAlways(column.name.clone())),
+            (Some(Some(v)), Some(_)) => {
+                if let Some(n) = v.as_i64() {
+                    plan.table.advance_sequence(position, n);
+                }
+                v
+            }
+            (Some(Some(v)), None) => v,
+            (_, Some(_)) => Value::Int64(plan.table.next_sequence_value(position)?),
+            (_, None) if column.dropped => Value::Null,
+            (_, None) => default_value(column.default.as_ref().map(|d| &d.expr), ctx)?,
+        };
+        values.push(value);
+    }
+    prepare_row(def, values, ctx)
+}
+
+/// Inserts one prepared row; `None` when ON CONFLICT DO NOTHING (or a DO UPDATE whose WHERE
+/// rejected the existing row) skipped it.
+fn insert_row(plan: &InsertPlan, txn: &mut Transaction, ctx: &ExecContext, values: Box<[Value]>) -> Result<Option<Arc<RowVersion>>> {
+    let def = &plan.def;
+    let key: Key = if def.primary_key.is_empty() { plan.table.data.write().allocate_row_id() } else { primary_key(def, &values) };
+    let version = Arc::new(RowVersion::new(txn.id(), values));
+    let outcome = plan.table.data.write().insert(def, key.clone(), version.clone(), &ctx.snapshot);
+    match outcome {
+        Ok(()) => {
+            txn.writes.push(WriteRecord::Created { table: plan.table.clone(), key, version: version.clone() });
+            Ok(Some(version))
+        }
+        Err(Error::UniqueViolation { .. }) if plan.on_conflict.is_some() => match &plan.on_conflict {
+            Some(OnConflict::DoUpdate { assignments, filter }) => {
+                let Some((existing_key, existing)) = find_conflicting(def, plan, &version.values, ctx) else {
+                    return Err(Error::SerializationFailure);
+                };
+                do_update(plan, txn, ctx, (&existing_key, &existing), &version.values, assignments, filter.as_ref())
+            }
+            _ => Ok(None),
+        },
+        Err(e) => Err(e),
+    }
+}
+
+fn do_update(
+    plan: &InsertPlan,
+    txn: &mut Transaction,
+    ctx: &ExecContext,
+    (existing_key, existing): (&Key, &Arc<RowVersion>),
+    proposed: &[Value],
+    assignments: &[(usize, Expr)],
+    filter: Option<&Expr>,
+) -> Result<Option<Arc<RowVersion>>> {
+    let def = &plan.def;
+    let mut row = super::super::scan::version_row(def, existing);
+    row.extend_from_slice(proposed);
+    if let Some(f) = filter {
+        if !eval_predicate(f, &row, &ctx.eval)? {
+            return Ok(None);
+        }
+    }
+    let mut values: Vec<Value> = row[..def.width()].to_vec();
+    for (position, expr) in assignments {
+        values[*position] = expr.eval(&row, &ctx.eval)?;
+    }
+    let values = prepare_row(def, values, ctx)?;
+    replace_row(&plan.table, def, txn, ctx, existing_key, existing, values).map(Some)
+}
+
+/// The visible row that `values` collides with: by primary key, then by each unique index.
+fn find_conflicting(def: &TableDef, plan: &InsertPlan, values: &[Value], ctx: &ExecContext) -> Option<(Key, Arc<RowVersion>)> {
+    let data = plan.table.data.read();
+    if !def.primary_key.is_empty() {
+        let key = primary_key(def, values);
+        if let Some(v) = data.visible(&key, &ctx.snapshot) {
+            return Some((key, v.clone()));
+        }
+    }
+    for (position, index) in def.indexes.iter().enumerate().filter(|(_, i)| i.unique) {
+        let prefix: Box<[Value]> = index.columns.iter().map(|&c| values.get(c).cloned().unwrap_or(Value::Null)).collect();
+        let mut found = Vec::new();
+        data.scan_index(def, position, &KeyRange::prefix(prefix), &None, &ctx.snapshot, 1, &mut found);
+        if let Some(hit) = found.pop() {
+            return Some(hit);
+        }
+    }
+    None
+}

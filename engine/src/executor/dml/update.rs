@@ -1,0 +1,49 @@
+//! UPDATE: computes each target's new row, then replaces the old version with it.
+
+use std::sync::Arc;
+
+use super::super::ExecContext;
+use super::row::prepare_row;
+use super::{collect_targets, primary_key, returning_row};
+use crate::binder::UpdatePlan;
+use crate::catalog::{Table, TableDef};
+use crate::error::Result;
+use crate::storage::{Key, RowVersion};
+use crate::txn::{Transaction, WriteRecord};
+use crate::types::Value;
+
+/// Runs an UPDATE; returns the number of rows and the RETURNING rows.
+pub fn execute_update(plan: &UpdatePlan, txn: &mut Transaction, ctx: &ExecContext) -> Result<(u64, Vec<Vec<Value>>)> {
+    let targets = collect_targets(&plan.table, &plan.def, &plan.access, plan.filter.as_ref(), ctx)?;
+    let mut returned = Vec::new();
+    for target in &targets {
+        let mut values: Vec<Value> = target.row[..plan.def.width()].to_vec();
+        for (position, expr) in &plan.assignments {
+            values[*position] = expr.eval(&target.row, &ctx.eval)?;
+        }
+        let new_values = prepare_row(&plan.def, values, ctx)?;
+        let written = replace_row(&plan.table, &plan.def, txn, ctx, &target.key, &target.version, new_values)?;
+        if let Some(returning) = &plan.returning {
+            returned.push(returning_row(returning, &written.values, written.xmin, ctx)?);
+        }
+    }
+    Ok((targets.len() as u64, returned))
+}
+
+/// Replaces `old` (under `old_key`) with a new version holding `values`, logging both sides.
+pub fn replace_row(
+    table: &Arc<Table>,
+    def: &TableDef,
+    txn: &mut Transaction,
+    ctx: &ExecContext,
+    old_key: &Key,
+    old: &Arc<RowVersion>,
+    values: Box<[Value]>,
+) -> Result<Arc<RowVersion>> {
+    let new_key = if def.primary_key.is_empty() { old_key.clone() } else { primary_key(def, &values) };
+    let version = Arc::new(RowVersion::new(txn.id(), values));
+    table.data.write().update(def, old_key, old, new_key.clone(), version.clone(), &ctx.snapshot)?;
+    txn.writes.push(WriteRecord::Deleted { version: old.clone() });
+    txn.writes.push(WriteRecord::Created { table: table.clone(), key: new_key, version: version.clone() });
+    Ok(version)
+}

@@ -1,0 +1,28 @@
+//! Filter: passes the rows for which the predicate is TRUE.
+
+use super::{ExecContext, Operator, Tuple};
+use crate::error::Result;
+use crate::expr::{eval_predicate, Expr};
+
+/// Keeps rows whose predicate is TRUE.
+pub struct FilterOperator<'p> {
+    input: Box<dyn Operator + 'p>,
+    predicate: &'p Expr,
+}
+
+impl<'p> FilterOperator<'p> {
+    pub fn new(input: Box<dyn Operator + 'p>, predicate: &'p Expr) -> Self {
+        FilterOperator { input, predicate }
+    }
+}
+
+impl Operator for FilterOperator<'_> {
+    fn next(&mut self, ctx: &ExecContext) -> Result<Option<Tuple>> {
+        while let Some(row) = self.input.next(ctx)? {
+            if eval_predicate(self.predicate, &row, &ctx.eval)? {
+                return Ok(Some(row));
+            }
+        }
+        Ok(None)
+    }
+}

@@ -1,0 +1,63 @@
+//! The executor: runs plans as trees of pull-based operators (one operator per file) and
+//! applies DML and DDL. Scans hold no lock between chunks, so long reads never block writers.
+
+mod aggregate;
+mod ddl;
+mod distinct;
+pub mod dml;
+mod filter;
+mod limit;
+mod project;
+mod scan;
+mod sort;
+mod values;
+
+pub use ddl::execute_ddl;
+pub use scan::{resolve_range, ScanSource};
+
+use crate::error::Result;
+use crate::expr::EvalContext;
+use crate::planner::Plan;
+use crate::txn::Snapshot;
+use crate::types::Value;
+
+/// A row flowing between operators.
+pub type Tuple = Vec<Value>;
+
+/// What operators need while running: the snapshot to read at, parameters and the clock.
+pub struct ExecContext<'a> {
+    pub snapshot: Snapshot,
+    pub eval: EvalContext<'a>,
+}
+
+/// A pull-based operator: each call yields the next row, or `None` when done.
+pub trait Operator {
+    /// The next row.
+    fn next(&mut self, ctx: &ExecContext) -> Result<Option<Tuple>>;
+}
+
+/// Builds the operator tree for a plan.
+pub fn build(plan: &Plan) -> Box<dyn Operator + '_> {
+    match plan {
+        Plan::Scan { table, def, access } => Box::new(scan::ScanOperator::new(table.clone(), def.clone(), access)),
+        Plan::Values { rows } => Box::new(values::ValuesOperator::new(rows)),
+        Plan::Filter { input, predicate } => Box::new(filter::FilterOperator::new(build(input), predicate)),
+        Plan::Project { input, exprs } => Box::new(project::ProjectOperator::new(build(input), exprs)),
+        Plan::Aggregate { input, group_by, aggregates } => {
+            Box::new(aggregate::AggregateOperator::new(build(input), group_by, aggregates))
+        }
+        Plan::Sort { input, keys } => Box::new(sort::SortOperator::new(build(input), keys)),
+        Plan::Limit { input, limit, offset } => Box::new(limit::LimitOperator::new(build(input), limit.as_ref(), offset.as_ref())),
+        Plan::Distinct { input } => Box::new(distinct::DistinctOperator::new(build(input))),
+    }
+}
+
+/// Runs a plan to completion.
+pub fn collect(plan: &Plan, ctx: &ExecContext) -> Result<Vec<Tuple>> {
+    let mut root = build(plan);
+    let mut rows = Vec::new();
+    while let Some(row) = root.next(ctx)? {
+        rows.push(row);
+    }
+    Ok(rows)
+}

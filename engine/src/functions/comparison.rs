@@ -1,0 +1,3 @@
+//! stub
+use super::signature::FunctionDef;
+pub(super) const FUNCTIONS: &[FunctionDef] = &[];

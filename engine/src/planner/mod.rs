@@ -1,0 +1,31 @@
+//! The planner: chooses how each table is read. A filter directly over a table scan is examined
+//! for equality and range conditions on the leading columns of the primary key or a secondary
+//! index; the best match becomes the scan's [`AccessPath`]. The filter itself stays in place, so
+//! the access path only has to find a superset of the matching rows.
+
+mod access;
+mod plan;
+
+pub use access::choose_access_path;
+pub use plan::{AccessPath, KeyRangeExprs, Plan, SortKey};
+
+/// Rewrites a bound plan into an executable one.
+pub fn optimize(plan: Plan) -> Plan {
+    match plan {
+        Plan::Filter { input, predicate } => match *input {
+            Plan::Scan { table, def, access: AccessPath::Full } => {
+                let access = choose_access_path(&def, &predicate);
+                Plan::Filter { input: Box::new(Plan::Scan { table, def, access }), predicate }
+            }
+            other => Plan::Filter { input: Box::new(optimize(other)), predicate },
+        },
+        Plan::Project { input, exprs } => Plan::Project { input: Box::new(optimize(*input)), exprs },
+        Plan::Aggregate { input, group_by, aggregates } => {
+            Plan::Aggregate { input: Box::new(optimize(*input)), group_by, aggregates }
+        }
+        Plan::Sort { input, keys } => Plan::Sort { input: Box::new(optimize(*input)), keys },
+        Plan::Limit { input, limit, offset } => Plan::Limit { input: Box::new(optimize(*input)), limit, offset },
+        Plan::Distinct { input } => Plan::Distinct { input: Box::new(optimize(*input)) },
+        leaf @ (Plan::Scan { .. } | Plan::Values { .. }) => leaf,
+    }
+}

@@ -1,0 +1,326 @@
+//! [`TableData`]: a table's version chains keyed by primary key, its secondary indexes, and the
+//! write operations that enforce key uniqueness and first-updater-wins under snapshot isolation.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::sync::Arc;
+
+use super::{IndexData, Key, KeyRange, LockFailure, RowVersion};
+use crate::catalog::TableDef;
+use crate::error::{Error, Result};
+use crate::txn::{Snapshot, TxnId};
+use crate::types::Value;
+
+/// The versions of one row, oldest first.
+pub type Chain = Vec<Arc<RowVersion>>;
+
+/// Where a chunked scan resumes: after this key (primary) or entry (secondary index).
+pub type ScanCursor = Option<Box<[Value]>>;
+
+/// Rows and secondary indexes of one table.
+#[derive(Debug, Default)]
+pub struct TableData {
+    pub rows: BTreeMap<Key, Chain>,
+    /// Parallel to `TableDef::indexes`.
+    pub indexes: Vec<IndexData>,
+    next_row_id: i64,
+}
+
+/// What writing a key would collide with.
+enum Collision {
+    None,
+    /// A committed row the writer must respect: unique violation.
+    Committed,
+    /// A row another open transaction is writing: serialization failure.
+    InProgress,
+}
+
+impl TableData {
+    /// Empty data with `index_count` secondary indexes.
+    pub fn new(index_count: usize) -> Self {
+        TableData { rows: BTreeMap::new(), indexes: vec![IndexData::default(); index_count], next_row_id: 1 }
+    }
+
+    /// A fresh hidden row id for a table without a primary key.
+    pub fn allocate_row_id(&mut self) -> Key {
+        let id = self.next_row_id;
+        self.next_row_id += 1;
+        vec![Value::Int64(id)].into_boxed_slice()
+    }
+
+    /// The version of `key` that `snapshot` sees.
+    pub fn visible(&self, key: &[Value], snapshot: &Snapshot) -> Option<&Arc<RowVersion>> {
+        self.rows.get(key).and_then(|chain| visible_in(chain, snapshot))
+    }
+
+    /// Inserts a new row version under `key`, enforcing the primary key and unique indexes.
+    pub fn insert(&mut self, def: &TableDef, key: Key, version: Arc<RowVersion>, snapshot: &Snapshot) -> Result<()> {
+        if !def.primary_key.is_empty() {
+            if let Some(chain) = self.rows.get(&key) {
+                match collision_in_chain(chain, snapshot, |_| true) {
+                    Collision::None => {}
+                    Collision::Committed => return Err(unique_error(def, None, &key)),
+                    Collision::InProgress => return Err(Error::SerializationFailure),
+                }
+            }
+        }
+        self.check_unique_indexes(def, &version.values, &key, None, snapshot)?;
+        self.add_index_entries(def, &version.values, &key);
+        self.rows.entry(key).or_default().push(version);
+        Ok(())
+    }
+
+    /// Replaces `old` (the version of `old_key` the snapshot sees) with `new` under `new_key`.
+    pub fn update(
+        &mut self,
+        def: &TableDef,
+        old_key: &Key,
+        old: &Arc<RowVersion>,
+        new_key: Key,
+        new: Arc<RowVersion>,
+        snapshot: &Snapshot,
+    ) -> Result<()> {
+        lock_version(old, snapshot.txn_id)?;
+        let result = self.place_updated(def, old_key, old, new_key, new, snapshot);
+        if result.is_err() {
+            old.release_delete(snapshot.txn_id);
+        }
+        result
+    }
+
+    fn place_updated(
+        &mut self,
+        def: &TableDef,
+        old_key: &Key,
+        old: &Arc<RowVersion>,
+        new_key: Key,
+        new: Arc<RowVersion>,
+        snapshot: &Snapshot,
+    ) -> Result<()> {
+        if new_key != *old_key {
+            if let Some(chain) = self.rows.get(&new_key) {
+                match collision_in_chain(chain, snapshot, |_| true) {
+                    Collision::None => {}
+                    Collision::Committed => return Err(unique_error(def, None, &new_key)),
+                    Collision::InProgress => return Err(Error::SerializationFailure),
+                }
+            }
+        }
+        self.check_unique_indexes(def, &new.values, &new_key, Some((old_key, &old.values)), snapshot)?;
+        self.add_index_entries(def, &new.values, &new_key);
+        self.rows.entry(new_key).or_default().push(new);
+        Ok(())
+    }
+
+    /// Deletes `version` (the one the snapshot sees).
+    pub fn delete(&self, version: &Arc<RowVersion>, snapshot: &Snapshot) -> Result<()> {
+        lock_version(version, snapshot.txn_id)
+    }
+
+    /// Removes a rolled-back version from its chain.
+    pub fn remove_version(&mut self, key: &[Value], version: &Arc<RowVersion>) {
+        if let Some(chain) = self.rows.get_mut(key) {
+            chain.retain(|v| !Arc::ptr_eq(v, version));
+            if chain.is_empty() {
+                self.rows.remove(key);
+            }
+        }
+    }
+
+    /// Adds index entries for every version of every row to a new index.
+    pub fn build_index(&self, def: &TableDef, columns: &[usize]) -> IndexData {
+        let missing = missing_values(def);
+        let mut index = IndexData::default();
+        for (key, chain) in &self.rows {
+            for version in chain {
+                index.entries.insert(IndexData::entry(columns, &version.values, &missing, key));
+            }
+        }
+        index
+    }
+
+    /// Fills `out` with up to `max` visible (key, version) pairs of the primary key range,
+    /// continuing after `cursor`. Returns the cursor to continue from, `None` when done.
+    pub fn scan_primary(
+        &self,
+        range: &KeyRange,
+        cursor: &ScanCursor,
+        snapshot: &Snapshot,
+        max: usize,
+        out: &mut Vec<(Key, Arc<RowVersion>)>,
+    ) -> ScanCursor {
+        let start: Bound<&[Value]> = match (cursor, range.start()) {
+            (Some(c), _) => Bound::Excluded(&**c),
+            (None, Some(s)) => Bound::Included(s),
+            (None, None) => Bound::Unbounded,
+        };
+        for (key, chain) in self.rows.range::<[Value], _>((start, Bound::Unbounded)) {
+            if range.past_upper(key) {
+                return None;
+            }
+            if range.before_lower(key) {
+                continue;
+            }
+            if let Some(version) = visible_in(chain, snapshot) {
+                out.push((key.clone(), version.clone()));
+                if out.len() >= max {
+                    return Some(key.clone());
+                }
+            }
+        }
+        None
+    }
+
+    /// Like [`TableData::scan_primary`] over secondary index `index`: yields each row whose
+    /// visible version still has the entry's index values.
+    #[allow(clippy::too_many_arguments)]
+    pub fn scan_index(
+        &self,
+        def: &TableDef,
+        index: usize,
+        range: &KeyRange,
+        cursor: &ScanCursor,
+        snapshot: &Snapshot,
+        max: usize,
+        out: &mut Vec<(Key, Arc<RowVersion>)>,
+    ) -> ScanCursor {
+        let (Some(index_def), Some(data)) = (def.indexes.get(index), self.indexes.get(index)) else {
+            return None;
+        };
+        let width = index_def.columns.len();
+        let missing = missing_values(def);
+        let start: Bound<&[Value]> = match (cursor, range.start()) {
+            (Some(c), _) => Bound::Excluded(&**c),
+            (None, Some(s)) => Bound::Included(s),
+            (None, None) => Bound::Unbounded,
+        };
+        for entry in data.entries.range::<[Value], _>((start, Bound::Unbounded)) {
+            let (values, key) = entry.split_at(width.min(entry.len()));
+            if range.past_upper(values) {
+                return None;
+            }
+            if range.before_lower(values) {
+                continue;
+            }
+            let Some(version) = self.visible(key, snapshot) else { continue };
+            let current = index_def.columns.iter().map(|&c| version.value(c, &missing[c]));
+            if !current.eq(values.iter()) {
+                continue;
+            }
+            out.push((Key::from(key), version.clone()));
+            if out.len() >= max {
+                return Some(entry.clone());
+            }
+        }
+        None
+    }
+
+    fn add_index_entries(&mut self, def: &TableDef, values: &[Value], key: &[Value]) {
+        if def.indexes.is_empty() {
+            return;
+        }
+        let missing = missing_values(def);
+        for (index_def, data) in def.indexes.iter().zip(self.indexes.iter_mut()) {
+            data.entries.insert(IndexData::entry(&index_def.columns, values, &missing, key));
+        }
+    }
+
+    /// Checks the unique indexes for a row with `values` under `key`. For an update, `previous`
+    /// is the old key and values: the row may keep its own index values.
+    fn check_unique_indexes(
+        &self,
+        def: &TableDef,
+        values: &[Value],
+        key: &[Value],
+        previous: Option<(&Key, &[Value])>,
+        snapshot: &Snapshot,
+    ) -> Result<()> {
+        let missing = missing_values(def);
+        for (index_def, data) in def.indexes.iter().zip(&self.indexes) {
+            if !index_def.unique {
+                continue;
+            }
+            let wanted: Vec<&Value> = index_def.columns.iter().map(|&c| values.get(c).unwrap_or(&missing[c])).collect();
+            if wanted.iter().any(|v| v.is_null()) {
+                continue;
+            }
+            let prefix: Box<[Value]> = wanted.iter().map(|v| (*v).clone()).collect();
+            let range = KeyRange::prefix(prefix.clone());
+            for entry in data.entries.range::<[Value], _>((Bound::Included(&*prefix), Bound::Unbounded)) {
+                let (entry_values, entry_key) = entry.split_at(index_def.columns.len().min(entry.len()));
+                if range.past_upper(entry_values) {
+                    break;
+                }
+                if entry_key == key || previous.is_some_and(|(old_key, _)| &**old_key == entry_key) {
+                    continue;
+                }
+                let Some(chain) = self.rows.get(entry_key) else { continue };
+                let has_values = |v: &RowVersion| {
+                    index_def.columns.iter().zip(&wanted).all(|(&c, w)| v.value(c, &missing[c]) == *w)
+                };
+                match collision_in_chain(chain, snapshot, has_values) {
+                    Collision::None => {}
+                    Collision::Committed => {
+                        return Err(unique_error(def, Some(index_def), &prefix));
+                    }
+                    Collision::InProgress => return Err(Error::SerializationFailure),
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The newest version of a chain that `snapshot` sees.
+#[inline]
+pub fn visible_in<'a>(chain: &'a Chain, snapshot: &Snapshot) -> Option<&'a Arc<RowVersion>> {
+    chain.iter().rev().find(|v| v.is_visible(snapshot))
+}
+
+/// Whether writing a row that `matches` would collide with a version in `chain`.
+fn collision_in_chain(chain: &Chain, snapshot: &Snapshot, matches: impl Fn(&RowVersion) -> bool) -> Collision {
+    for version in chain.iter().rev() {
+        if !matches(version) {
+            continue;
+        }
+        if version.is_visible(snapshot) {
+            return Collision::Committed;
+        }
+        if version.deleted_by(snapshot.txn_id) || !version.is_live_or_pending() {
+            continue;
+        }
+        return if version.is_committed() && version.xmax() == 0 {
+            Collision::Committed
+        } else {
+            Collision::InProgress
+        };
+    }
+    Collision::None
+}
+
+fn lock_version(version: &RowVersion, txn: TxnId) -> Result<()> {
+    match version.lock_for_delete(txn) {
+        Ok(()) => Ok(()),
+        Err(LockFailure::Concurrent) => Err(Error::SerializationFailure),
+        Err(LockFailure::AlreadyMine) => {
+            Err(Error::Internal("row version was already deleted by this transaction".into()))
+        }
+    }
+}
+
+/// Each column's value for rows stored before it existed.
+pub fn missing_values(def: &TableDef) -> Vec<Value> {
+    def.columns.iter().map(|c| c.missing.clone()).collect()
+}
+
+fn unique_error(def: &TableDef, index: Option<&crate::catalog::IndexDef>, values: &[Value]) -> Error {
+    let (constraint, columns) = match index {
+        Some(i) => (i.name.clone(), def.column_names(&i.columns)),
+        None => (
+            def.primary_key_name.clone().unwrap_or_else(|| format!("{}_pkey", def.name)),
+            def.column_names(&def.primary_key),
+        ),
+    };
+    let values = values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
+    Error::UniqueViolation { constraint, columns, values }
+}

@@ -1,0 +1,297 @@
+//! JSON and JSONB semantics: validation, JSONB normalisation (PostgreSQL's key order, duplicate
+//! handling, number form and output spacing), the access operators `->`, `->>`, `#>`, `#>>`,
+//! and JSONB concatenation `||`.
+//!
+//! Both types are carried as text in [`Value::Json`]; JSONB text is normalised when the value is
+//! created, so operators can treat the two alike.
+
+mod tree;
+
+use std::sync::Arc;
+
+use self::tree::Json;
+use super::numeric::{parse_numeric, write_numeric};
+use super::Value;
+use crate::error::{Error, Result};
+
+fn invalid_json(text: &str) -> Error {
+    Error::invalid_text("json", text)
+}
+
+/// Parses `text` as JSON; 22P02 `invalid input syntax for type json` when it is not.
+fn parse_document(text: &str) -> Result<Json> {
+    tree::parse(text).map_err(|_| invalid_json(text))
+}
+
+/// Checks that `text` is valid JSON (the input rule of the `json` type, which keeps the text).
+pub fn validate_json(text: &str) -> Result<()> {
+    parse_document(text).map(|_| ())
+}
+
+/// Normalises JSON text to PostgreSQL's jsonb form: object keys sorted shorter first, then
+/// bytewise; for duplicate keys the last one wins; numbers in numeric form (`1.50` stays,
+/// `1e2` becomes `100`); strings re-escaped minimally; output spacing `{"a": 1, "b": [1, 2]}`.
+pub fn normalize_jsonb(text: &str) -> Result<String> {
+    let mut document = parse_document(text)?;
+    normalize(&mut document)?;
+    Ok(document.to_string())
+}
+
+fn normalize(value: &mut Json) -> Result<()> {
+    match value {
+        Json::Null | Json::Bool(_) => {}
+        Json::Number(number) => {
+            let decimal = parse_numeric(number)?;
+            let mut normalized = String::new();
+            write_numeric(&mut normalized, &decimal)
+                .map_err(|_| Error::Internal("numeric formatting failed".into()))?;
+            *number = normalized;
+        }
+        Json::String(text) => check_jsonb_string(text)?,
+        Json::Array(items) => {
+            for item in items {
+                normalize(item)?;
+            }
+        }
+        Json::Object(members) => {
+            // A stable sort keeps duplicates in input order; then keep the last of each run.
+            members.sort_by(|(a, _), (b, _)| a.len().cmp(&b.len()).then_with(|| a.as_bytes().cmp(b.as_bytes())));
+            let mut unique: Vec<(String, Json)> = Vec::with_capacity(members.len());
+            for (key, member) in members.drain(..) {
+                check_jsonb_string(&key)?;
+                match unique.last_mut() {
+                    Some(last) if last.0 == key => last.1 = member,
+                    _ => unique.push((key, member)),
+                }
+            }
+            for (_, member) in &mut unique {
+                normalize(member)?;
+            }
+            *members = unique;
+        }
+    }
+    Ok(())
+}
+
+/// jsonb cannot store U+0000 (PostgreSQL text cannot hold it).
+fn check_jsonb_string(text: &str) -> Result<()> {
+    if text.contains('\0') {
+        return Err(Error::DataException(
+            "unsupported Unicode escape sequence: \\u0000 cannot be converted to text".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The JSON text of a document operand, or `None` for NULL.
+fn document_text<'a>(document: &'a Value, operator: &str, key: &Value) -> Result<Option<&'a str>> {
+    match document {
+        Value::Null => Ok(None),
+        Value::Json(text) | Value::Text(text) => Ok(Some(text)),
+        other => Err(Error::UndefinedFunction(format!(
+            "operator does not exist: {} {operator} {}",
+            other.data_type(),
+            key.data_type()
+        ))),
+    }
+}
+
+/// One step of an access path: an object key or an array position.
+enum Step<'a> {
+    Key(&'a str),
+    Index(i64),
+    /// A path element that is text: a key for objects, an integer position for arrays.
+    Either(String),
+}
+
+fn step<'a>(current: &'a Json, step: &Step<'_>) -> Option<&'a Json> {
+    let index_into = |items: &'a [Json], index: i64| -> Option<&'a Json> {
+        let len = i64::try_from(items.len()).ok()?;
+        let position = if index < 0 { len.checked_add(index)? } else { index };
+        items.get(usize::try_from(position).ok()?)
+    };
+    match (current, step) {
+        (Json::Object(members), Step::Key(key)) => {
+            members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+        }
+        (Json::Object(members), Step::Either(key)) => {
+            members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+        }
+        (Json::Array(items), Step::Index(index)) => index_into(items, *index),
+        (Json::Array(items), Step::Either(text)) => index_into(items, text.trim().parse().ok()?),
+        _ => None,
+    }
+}
+
+/// Turns the selected element into the operator's result.
+fn output(element: Option<&Json>, as_text: bool) -> Value {
+    match (element, as_text) {
+        (None, _) | (Some(Json::Null), true) => Value::Null,
+        (Some(Json::String(s)), true) => Value::Text(Arc::from(s.as_str())),
+        (Some(other), true) => Value::Text(Arc::from(other.to_string())),
+        (Some(other), false) => Value::Json(Arc::from(other.to_string())),
+    }
+}
+
+/// The `->` (`as_text = false`) and `->>` (`as_text = true`) operators.
+///
+/// A text key selects an object field, an integer key an array element (negative counts from
+/// the end). A missing field or element, a key of the wrong kind for the container, or a NULL
+/// operand gives NULL. `->` returns [`Value::Json`] (the element in jsonb output style); `->>`
+/// returns [`Value::Text`], with strings unquoted and JSON `null` as SQL NULL.
+pub fn json_get(document: &Value, key: &Value, as_text: bool) -> Result<Value> {
+    let operator = if as_text { "->>" } else { "->" };
+    let Some(text) = document_text(document, operator, key)? else {
+        return Ok(Value::Null);
+    };
+    let step_for_key = match key {
+        Value::Null => return Ok(Value::Null),
+        Value::Text(k) => Step::Key(k),
+        other => match other.as_i64() {
+            Some(index) => Step::Index(index),
+            None => {
+                return Err(Error::UndefinedFunction(format!(
+                    "operator does not exist: {} {operator} {}",
+                    document.data_type(),
+                    other.data_type()
+                )))
+            }
+        },
+    };
+    let root = parse_document(text)?;
+    Ok(output(step(&root, &step_for_key), as_text))
+}
+
+/// The `#>` (`as_text = false`) and `#>>` (`as_text = true`) operators: follows `path` (text
+/// keys, or integer positions for arrays, given as text or integers). An empty path selects
+/// the whole document; a NULL path element or a missing step gives NULL.
+pub fn json_get_path(document: &Value, path: &[Value], as_text: bool) -> Result<Value> {
+    let operator = if as_text { "#>>" } else { "#>" };
+    let Some(text) = document_text(document, operator, &Value::Text(Arc::from("")))? else {
+        return Ok(Value::Null);
+    };
+    let mut steps = Vec::with_capacity(path.len());
+    for element in path {
+        steps.push(match element {
+            Value::Null => return Ok(Value::Null),
+            Value::Text(k) => Step::Either(k.to_string()),
+            other => match other.as_i64() {
+                Some(index) => Step::Either(index.to_string()),
+                None => {
+                    return Err(Error::DatatypeMismatch(format!(
+                        "path element must be text, not {}",
+                        other.data_type()
+                    )))
+                }
+            },
+        });
+    }
+    let root = parse_document(text)?;
+    let mut current = Some(&root);
+    for s in &steps {
+        current = current.and_then(|c| step(c, s));
+    }
+    Ok(output(current, as_text))
+}
+
+/// JSONB `||`: two objects merge (right-hand keys win); otherwise both sides become arrays
+/// (a non-array is a one-element array) and are concatenated. The result is normalised.
+pub(crate) fn jsonb_concat(left: &str, right: &str) -> Result<String> {
+    let left = parse_document(left)?;
+    let right = parse_document(right)?;
+    let mut combined = match (left, right) {
+        (Json::Object(mut a), Json::Object(b)) => {
+            a.extend(b);
+            Json::Object(a)
+        }
+        (a, b) => {
+            let mut items = into_items(a);
+            items.extend(into_items(b));
+            Json::Array(items)
+        }
+    };
+    normalize(&mut combined)?;
+    Ok(combined.to_string())
+}
+
+fn into_items(value: Json) -> Vec<Json> {
+    match value {
+        Json::Array(items) => items,
+        other => vec![other],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(text: &str) -> Value {
+        Value::Json(Arc::from(text))
+    }
+
+    #[test]
+    fn jsonb_normalisation() {
+        let n = |t: &str| normalize_jsonb(t).unwrap_or_else(|e| e.to_string());
+        assert_eq!(n(r#"{"b":[1,2],"a":1}"#), r#"{"a": 1, "b": [1, 2]}"#);
+        assert_eq!(n(r#"{"aa":1,"b":2,"a":3}"#), r#"{"a": 3, "b": 2, "aa": 1}"#);
+        assert_eq!(n(r#"{"a":1,"a":2}"#), r#"{"a": 2}"#);
+        assert_eq!(n(r#"[1.50, 1e2, -0, 0.1E-1]"#), "[1.50, 100, 0, 0.01]");
+        assert_eq!(n(r#" "\u0041\/" "#), r#""A/""#);
+        assert_eq!(n("{}"), "{}");
+        assert_eq!(n("[]"), "[]");
+        assert_eq!(n("null"), "null");
+        assert_eq!(n(r#"{"B":1,"a":2}"#), r#"{"B": 1, "a": 2}"#);
+        assert!(matches!(normalize_jsonb("{bad"), Err(Error::InvalidTextRepresentation { .. })));
+        assert!(matches!(normalize_jsonb(r#""\u0000""#), Err(Error::DataException(_))));
+        assert!(validate_json(r#""\u0000""#).is_ok());
+    }
+
+    #[test]
+    fn arrow_operators() {
+        let doc = json(r#"{"a": {"b": [10, "x", null, {"c": true}]}, "s": "hi", "n": null}"#);
+        let get = |key: Value, as_text| json_get(&doc, &key, as_text).unwrap_or_else(|e| Value::text(e.to_string()));
+        assert_eq!(get(Value::text("s"), false), json("\"hi\""));
+        assert_eq!(get(Value::text("s"), true), Value::text("hi"));
+        assert_eq!(get(Value::text("n"), false), json("null"));
+        assert_eq!(get(Value::text("n"), true), Value::Null);
+        assert_eq!(get(Value::text("missing"), true), Value::Null);
+        assert_eq!(get(Value::Int32(0), true), Value::Null);
+        assert_eq!(get(Value::text("a"), true), Value::text(r#"{"b": [10, "x", null, {"c": true}]}"#));
+        assert_eq!(get(Value::Null, true), Value::Null);
+        assert!(json_get(&doc, &Value::Bool(true), false).is_err());
+        assert_eq!(json_get(&Value::Null, &Value::text("a"), false).ok(), Some(Value::Null));
+        assert!(json_get(&Value::Int32(1), &Value::text("a"), false).is_err());
+
+        let array = json("[1, 2, 3]");
+        let at = |i: i64| json_get(&array, &Value::Int64(i), true).ok();
+        assert_eq!(at(0), Some(Value::text("1")));
+        assert_eq!(at(-1), Some(Value::text("3")));
+        assert_eq!(at(3), Some(Value::Null));
+        assert_eq!(at(-4), Some(Value::Null));
+        assert_eq!(at(i64::MIN), Some(Value::Null));
+    }
+
+    #[test]
+    fn path_operators() {
+        let doc = json(r#"{"a": {"b": [10, "x", null, {"c": true}]}, "1": "one"}"#);
+        let path = |p: &[Value], as_text| json_get_path(&doc, p, as_text).ok();
+        assert_eq!(path(&[Value::text("a"), Value::text("b"), Value::text("1")], true), Some(Value::text("x")));
+        assert_eq!(path(&[Value::text("a"), Value::text("b"), Value::Int32(-1), Value::text("c")], false), Some(json("true")));
+        assert_eq!(path(&[Value::Int32(1)], true), Some(Value::text("one")));
+        assert_eq!(path(&[Value::text("a"), Value::text("zz")], true), Some(Value::Null));
+        assert_eq!(path(&[Value::text("a"), Value::Null], true), Some(Value::Null));
+        assert_eq!(path(&[Value::text("a"), Value::text("b"), Value::text("x")], true), Some(Value::Null));
+        assert_eq!(path(&[], true), Some(Value::text(r#"{"a": {"b": [10, "x", null, {"c": true}]}, "1": "one"}"#)));
+    }
+
+    #[test]
+    fn concatenation() {
+        let c = |a: &str, b: &str| jsonb_concat(a, b).unwrap_or_else(|e| e.to_string());
+        assert_eq!(c(r#"{"a": 1, "b": 2}"#, r#"{"b": 3, "c": 4}"#), r#"{"a": 1, "b": 3, "c": 4}"#);
+        assert_eq!(c("[1, 2]", "[3]"), "[1, 2, 3]");
+        assert_eq!(c("[1]", "2"), "[1, 2]");
+        assert_eq!(c("1", "[2]"), "[1, 2]");
+        assert_eq!(c(r#"{"a": 1}"#, "[2]"), r#"[{"a": 1}, 2]"#);
+        assert_eq!(c("1", "2"), "[1, 2]");
+    }
+}
