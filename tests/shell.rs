@@ -201,8 +201,8 @@ fn syntax_error_reports_the_script_position() {
 
 #[test]
 fn syntax_error_on_a_later_line_of_a_statement() {
-    let run = tether(&["-c", "SELECT 1 AS a;   SELECT\n  1 +\n  FROM"], "");
-    assert!(run.stderr.starts_with("ERROR:  syntax error at <command>:3:"), "{}", run.stderr);
+    let run = tether(&["-c", "SELECT 1 AS a;   SELECT a\n  FROM t\n  WHERE x = = 1"], "");
+    assert!(run.stderr.starts_with("ERROR:  syntax error at <command>:3:13: "), "{}", run.stderr);
     assert_eq!(run.code, Some(1));
 }
 

@@ -58,7 +58,7 @@ impl Session {
 
     /// Runs exactly one statement with `$1..$n` parameters.
     pub async fn execute(&mut self, sql: &str, params: &[Value]) -> Result<QueryResult> {
-        let statement = tether_dialect::parse_one(sql)?;
+        let statement = self.parse(tether_dialect::parse_one(sql))?;
         self.run(&statement, None, params)
     }
 
@@ -69,7 +69,7 @@ impl Session {
 
     /// Runs every statement of a script (no parameters), stopping at the first error.
     pub async fn execute_batch(&mut self, sql: &str) -> Result<Vec<QueryResult>> {
-        let statements = tether_dialect::parse(sql)?;
+        let statements = self.parse(tether_dialect::parse(sql))?;
         let mut results = Vec::with_capacity(statements.len());
         for statement in &statements {
             results.push(self.run(statement, None, &[])?);
@@ -79,7 +79,7 @@ impl Session {
 
     /// Parses a statement once for repeated execution; its plan is cached.
     pub fn prepare(&mut self, sql: &str) -> Result<PreparedStatement> {
-        let statement = tether_dialect::parse_one(sql)?;
+        let statement = self.parse(tether_dialect::parse_one(sql))?;
         Ok(PreparedStatement { sql: sql.to_string(), statement, cache: parking_lot::Mutex::new(None) })
     }
 
@@ -134,6 +134,14 @@ impl Session {
     /// True if `txn` is the session's explicit block (taken out of `self.block` for the call).
     fn block_open_marker(&self, txn: &Transaction) -> bool {
         txn.explicit
+    }
+
+    /// A syntax error aborts an open transaction block, as any other error does.
+    fn parse<T>(&mut self, parsed: std::result::Result<T, tether_dialect::ParseError>) -> Result<T> {
+        parsed.map_err(|e| {
+            self.fail_block();
+            Error::from(e)
+        })
     }
 
     fn fail_block(&mut self) {
@@ -206,7 +214,7 @@ impl Session {
         match bound {
             BoundStatement::Query { plan, columns } => {
                 let rows = executor::collect(plan, &ctx)?;
-                Ok(rows_result(columns, rows, |n| CommandTag::Select(n)))
+                Ok(rows_result(columns, rows, CommandTag::Select))
             }
             BoundStatement::Insert(plan) => {
                 let (count, rows) = dml::execute_insert(plan, txn, &ctx)?;
@@ -229,7 +237,7 @@ impl Session {
                 let columns = vec![Column { name: "QUERY PLAN".into(), data_type: DataType::Text }];
                 let lines = explain_lines(inner);
                 let rows = lines.into_iter().map(|l| vec![Value::text(l)]).collect();
-                Ok(rows_result(&columns, rows, |_| CommandTag::Other("EXPLAIN".into())))
+                Ok(rows_result(&columns, rows, CommandTag::Select))
             }
             BoundStatement::Transaction(_) => Err(Error::Internal("transaction control reached the executor".into())),
         }
@@ -379,14 +387,10 @@ fn explain_lines(bound: &BoundStatement) -> Vec<String> {
     let mut out = Vec::new();
     match bound {
         BoundStatement::Query { plan, .. } => walk(plan, 0, &mut out),
-        BoundStatement::Update(p) => out.push(format!("Update on {} ({})", p.def.display_name(), scan_text(&p.access, &p.def))),
-        BoundStatement::Delete(p) => out.push(format!("Delete on {} ({})", p.def.display_name(), scan_text(&p.access, &p.def))),
+        BoundStatement::Update(p) => out.push(format!("Update on {} ({})", p.def.display_name(), planner::describe_access(&p.def, &p.access))),
+        BoundStatement::Delete(p) => out.push(format!("Delete on {} ({})", p.def.display_name(), planner::describe_access(&p.def, &p.access))),
         BoundStatement::Insert(p) => out.push(format!("Insert on {}", p.def.display_name())),
         _ => out.push("Utility statement".into()),
     }
     out
-}
-
-fn scan_text(access: &planner::AccessPath, def: &Arc<crate::catalog::TableDef>) -> String {
-    planner::Plan::Scan { table: Arc::new(crate::catalog::Table::new(0, (**def).clone())), def: def.clone(), access: access.clone() }.describe()
 }

@@ -174,6 +174,35 @@ pub(super) fn decimal_from_f64(value: f64) -> Result<Decimal> {
     Ok(if decimal.fractional_digit_count() < 0 { decimal.with_scale(0) } else { decimal })
 }
 
+/// A decimal in PostgreSQL's `numeric` text output: plain digits, exactly `scale` of them after
+/// the point (never scientific notation).
+pub(super) fn decimal_text(value: &Decimal) -> String {
+    let (digits, scale) = value.as_bigint_and_exponent();
+    let negative = digits.sign() == bigdecimal::num_bigint::Sign::Minus;
+    let mut magnitude = digits.magnitude().to_string();
+    let mut out = String::with_capacity(magnitude.len() + 3);
+    if negative {
+        out.push('-');
+    }
+    if scale <= 0 {
+        out.push_str(&magnitude);
+        if magnitude != "0" {
+            out.extend(std::iter::repeat('0').take(usize::try_from(-scale).unwrap_or(0)));
+        }
+        return out;
+    }
+    let scale = usize::try_from(scale).unwrap_or(0);
+    if magnitude.len() <= scale {
+        let zeros = scale + 1 - magnitude.len();
+        magnitude.insert_str(0, &"0".repeat(zeros));
+    }
+    let point = magnitude.len() - scale;
+    out.push_str(magnitude.get(..point).unwrap_or("0"));
+    out.push('.');
+    out.push_str(magnitude.get(point..).unwrap_or(""));
+    out
+}
+
 /// The argument as bytes: a bytea as it is, text as its UTF-8 bytes.
 pub(super) fn bytes(args: &[Value], index: usize) -> Result<Cow<'_, [u8]>> {
     match arg(args, index)? {
@@ -192,7 +221,8 @@ pub(super) fn date(args: &[Value], index: usize) -> Result<NaiveDate> {
     value_date(arg(args, index)?)
 }
 
-fn value_date(value: &Value) -> Result<NaiveDate> {
+/// A value as [`date`] reads it.
+pub(super) fn value_date(value: &Value) -> Result<NaiveDate> {
     match value {
         Value::Date(d) => Ok(*d),
         Value::Timestamp(t) => Ok(t.date()),
@@ -208,7 +238,8 @@ pub(super) fn time(args: &[Value], index: usize) -> Result<NaiveTime> {
     value_time(arg(args, index)?)
 }
 
-fn value_time(value: &Value) -> Result<NaiveTime> {
+/// A value as [`time`] reads it.
+pub(super) fn value_time(value: &Value) -> Result<NaiveTime> {
     match value {
         Value::Time(t) => Ok(*t),
         Value::Timestamp(t) => Ok(t.time()),
@@ -225,7 +256,8 @@ pub(super) fn timestamp(args: &[Value], index: usize) -> Result<NaiveDateTime> {
     value_timestamp(arg(args, index)?)
 }
 
-fn value_timestamp(value: &Value) -> Result<NaiveDateTime> {
+/// A value as [`timestamp`] reads it.
+pub(super) fn value_timestamp(value: &Value) -> Result<NaiveDateTime> {
     match value {
         Value::Timestamp(t) => Ok(*t),
         Value::TimestampTz(t) => Ok(t.naive_utc()),
@@ -242,7 +274,8 @@ pub(super) fn timestamptz(args: &[Value], index: usize) -> Result<DateTime<Utc>>
     value_timestamptz(arg(args, index)?)
 }
 
-fn value_timestamptz(value: &Value) -> Result<DateTime<Utc>> {
+/// A value as [`timestamptz`] reads it.
+pub(super) fn value_timestamptz(value: &Value) -> Result<DateTime<Utc>> {
     match value {
         Value::TimestampTz(t) => Ok(*t),
         Value::Timestamp(t) => Ok(t.and_utc()),
@@ -258,13 +291,49 @@ pub(super) fn interval(args: &[Value], index: usize) -> Result<Interval> {
     value_interval(arg(args, index)?)
 }
 
-fn value_interval(value: &Value) -> Result<Interval> {
+/// A value as [`interval`] reads it.
+pub(super) fn value_interval(value: &Value) -> Result<Interval> {
     match value {
         Value::Interval(i) => Ok(*i),
         Value::Text(s) => parsed(s, DataType::Interval, value_interval),
         Value::Null => Err(null_argument()),
         other => Err(mismatch(other, "interval")),
     }
+}
+
+/// `value` converted to `target`, for functions whose arguments share a computed type
+/// (`greatest`, `least`): numbers widen, text of an `unknown` argument is parsed, dates become
+/// timestamps. NULL stays NULL.
+pub(super) fn coerce(value: &Value, target: &DataType) -> Result<Value> {
+    let out_of_range = |name: &str| Error::NumericOutOfRange(format!("{name} out of range"));
+    Ok(match (target, value) {
+        (_, Value::Null) => Value::Null,
+        (DataType::Int16, _) => {
+            i16::try_from(value_int64(value)?).map(Value::Int16).map_err(|_| out_of_range("smallint"))?
+        }
+        (DataType::Int32, _) => {
+            i32::try_from(value_int64(value)?).map(Value::Int32).map_err(|_| out_of_range("integer"))?
+        }
+        (DataType::Int64, _) => Value::Int64(value_int64(value)?),
+        (DataType::Float32, Value::Float32(_)) => value.clone(),
+        // Narrowing to real rounds, as PostgreSQL's cast does.
+        #[allow(clippy::cast_possible_truncation)]
+        (DataType::Float32, _) => Value::Float32(value_float64(value)? as f32),
+        (DataType::Float64, _) => Value::Float64(value_float64(value)?),
+        (DataType::Numeric { .. }, Value::Numeric(_)) => value.clone(),
+        (DataType::Numeric { .. }, _) => Value::numeric(value_decimal(value)?.into_owned()),
+        (DataType::Text | DataType::Varchar(_) | DataType::Char(_), Value::Text(_)) => value.clone(),
+        (DataType::Text | DataType::Varchar(_) | DataType::Char(_), _) => {
+            Value::text(value_text(value)?.into_owned())
+        }
+        (DataType::Date, _) => Value::Date(value_date(value)?),
+        (DataType::Time, _) => Value::Time(value_time(value)?),
+        (DataType::Timestamp, _) => Value::Timestamp(value_timestamp(value)?),
+        (DataType::TimestampTz, _) => Value::TimestampTz(value_timestamptz(value)?),
+        (DataType::Interval, _) => Value::Interval(value_interval(value)?),
+        (_, Value::Text(s)) => parse_text(s, target)?,
+        _ => value.clone(),
+    })
 }
 
 #[cfg(test)]
@@ -309,6 +378,19 @@ mod tests {
     }
 
     #[test]
+    fn decimal_text_is_plain() {
+        let text = |s: &str| decimal_text(&Decimal::from_str(s).unwrap());
+        assert_eq!(text("1.50"), "1.50");
+        assert_eq!(text("-0.001"), "-0.001");
+        assert_eq!(text("1E+3"), "1000");
+        assert_eq!(text("1E-10"), "0.0000000001");
+        assert_eq!(text("0"), "0");
+        assert_eq!(decimal_text(&Decimal::from(0).with_scale(3)), "0.000");
+        assert_eq!(decimal_text(&Decimal::new(0.into(), -2)), "0");
+        assert_eq!(text("-12345678901234567890.5"), "-12345678901234567890.5");
+    }
+
+    #[test]
     fn datetimes_convert_between_variants() {
         let day = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
         let midnight = day.and_time(NaiveTime::MIN);
@@ -317,6 +399,20 @@ mod tests {
         assert_eq!(value_date(&Value::TimestampTz(midnight.and_utc())).unwrap(), day);
         assert_eq!(value_time(&Value::Timestamp(midnight)).unwrap(), NaiveTime::MIN);
         assert!(value_interval(&Value::Int32(1)).is_err());
+    }
+
+    #[test]
+    fn coerce_widens_and_parses() {
+        assert_eq!(coerce(&Value::Int16(3), &DataType::Int64).unwrap(), Value::Int64(3));
+        assert_eq!(coerce(&Value::text("7"), &DataType::Int32).unwrap(), Value::Int32(7));
+        assert_eq!(coerce(&Value::Int64(1 << 40), &DataType::Int32).unwrap_err().sqlstate(), "22003");
+        assert_eq!(coerce(&Value::Int32(2), &DataType::Float64).unwrap(), Value::Float64(2.0));
+        assert_eq!(coerce(&Value::Float64(0.5), &DataType::Float32).unwrap(), Value::Float32(0.5));
+        let numeric = DataType::Numeric { precision: None, scale: None };
+        assert_eq!(coerce(&Value::Int32(2), &numeric).unwrap(), Value::numeric(Decimal::from(2)));
+        assert_eq!(coerce(&Value::Int32(2), &DataType::Text).unwrap(), Value::text("2"));
+        assert_eq!(coerce(&Value::Null, &DataType::Text).unwrap(), Value::Null);
+        assert_eq!(coerce(&Value::Bool(true), &DataType::Bool).unwrap(), Value::Bool(true));
     }
 
     #[test]

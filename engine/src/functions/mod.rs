@@ -209,6 +209,21 @@ pub(crate) mod test_support {
         function.call(args, &ctx())
     }
 
+    /// Resolves `name` for explicit argument types (e.g. `unknown` for untyped literals) and
+    /// calls it with `args`.
+    pub(crate) fn call_typed(name: &str, types: &[DataType], args: &[Value]) -> Result<Value> {
+        let (function, _) = resolve(name, types)?;
+        function.call(args, &ctx())
+    }
+
+    /// The text of a numeric value as PostgreSQL prints it (panics in tests otherwise).
+    pub(crate) fn num_text(value: &Value) -> String {
+        match value {
+            Value::Numeric(d) => super::args::decimal_text(d),
+            other => panic!("expected numeric, got {other:?}"),
+        }
+    }
+
     /// The result type `name` resolves to for these argument types.
     pub(crate) fn result_type(name: &str, types: &[DataType]) -> Result<DataType> {
         resolve(name, types).map(|(_, result_type)| result_type)

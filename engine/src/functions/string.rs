@@ -371,7 +371,7 @@ fn quote_literal(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{as_text, call, result_type, text as t};
+    use super::super::test_support::{as_text, call, call_typed, result_type, text as t};
     use crate::types::{DataType, Value};
 
     fn s(name: &str, args: &[Value]) -> String {
@@ -418,7 +418,11 @@ mod tests {
         let err = call("substr", &[t("x"), Value::Int32(1), Value::Int32(-1)]).unwrap_err();
         assert_eq!(err.to_string(), "negative substring length not allowed");
         // An untyped argument is read as an integer.
-        assert_eq!(s("substr", &[t("Thomas"), t("4")]), "mas");
+        let types = [DataType::Text, DataType::Unknown];
+        assert_eq!(as_text(&call_typed("substr", &types, &[t("Thomas"), t("4")]).unwrap()), "mas");
+        // A bound parameter of another type is formatted as text.
+        let types = [DataType::Unknown];
+        assert_eq!(call_typed("length", &types, &[Value::Int32(1234)]).unwrap(), Value::Int32(4));
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod access;
 mod plan;
 
 pub use access::choose_access_path;
-pub use plan::{AccessPath, KeyRangeExprs, Plan, SortKey};
+pub use plan::{describe_access, AccessPath, KeyRangeExprs, Plan, SortKey};
 
 /// Rewrites a bound plan into an executable one.
 pub fn optimize(plan: Plan) -> Plan {

@@ -55,15 +55,7 @@ impl Plan {
     /// A one-line description of the node for EXPLAIN and debugging.
     pub fn describe(&self) -> String {
         match self {
-            Plan::Scan { def, access, .. } => match access {
-                AccessPath::Full => format!("Seq Scan on {}", def.display_name()),
-                AccessPath::Primary(_) => format!("Index Scan using {}_pkey on {}", def.name, def.display_name()),
-                AccessPath::Index { index, .. } => format!(
-                    "Index Scan using {} on {}",
-                    def.indexes.get(*index).map_or("?", |i| i.name.as_str()),
-                    def.display_name()
-                ),
-            },
+            Plan::Scan { def, access, .. } => describe_access(def, access),
             Plan::Values { rows } => format!("Values ({} rows)", rows.len()),
             Plan::Filter { .. } => "Filter".into(),
             Plan::Project { .. } => "Project".into(),
@@ -91,5 +83,22 @@ impl Plan {
             | Plan::Limit { input, .. }
             | Plan::Distinct { input } => vec![input],
         }
+    }
+}
+
+/// How a scan of `def` along `access` is shown by EXPLAIN.
+pub fn describe_access(def: &TableDef, access: &AccessPath) -> String {
+    match access {
+        AccessPath::Full => format!("Seq Scan on {}", def.display_name()),
+        AccessPath::Primary(_) => format!(
+            "Index Scan using {} on {}",
+            def.primary_key_name.as_deref().unwrap_or("primary key"),
+            def.display_name()
+        ),
+        AccessPath::Index { index, .. } => format!(
+            "Index Scan using {} on {}",
+            def.indexes.get(*index).map_or("?", |i| i.name.as_str()),
+            def.display_name()
+        ),
     }
 }

@@ -19,3 +19,6 @@ use crate::types::Value;
 
 /// A row's key in storage: primary key values, or `[row id]` for tables without one.
 pub type Key = Box<[Value]>;
+
+#[cfg(test)]
+mod tests;

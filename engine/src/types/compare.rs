@@ -273,7 +273,10 @@ pub fn common_type(a: &DataType, b: &DataType) -> Option<DataType> {
     if a == b {
         return Some(a.clone());
     }
-    let unconstrained_numeric = T::Numeric { precision: None, scale: None };
+    let unconstrained_numeric = T::Numeric {
+        precision: None,
+        scale: None,
+    };
     Some(match (a, b) {
         (T::Unknown, other) | (other, T::Unknown) => other.clone(),
         (x, y) if x.is_integer() && y.is_integer() => {

@@ -33,7 +33,10 @@ pub(crate) fn parse_fraction_micros(digits: &str) -> Option<i64> {
     }
     let mut micros: i64 = 0;
     for position in 0..6 {
-        let digit = digits.as_bytes().get(position).map_or(0, |b| i64::from(b - b'0'));
+        let digit = digits
+            .as_bytes()
+            .get(position)
+            .map_or(0, |b| i64::from(b - b'0'));
         micros = micros * 10 + digit;
     }
     if digits.as_bytes().get(6).is_some_and(|b| *b >= b'5') {
@@ -102,7 +105,8 @@ pub fn add_interval_to_date(date: NaiveDate, interval: Interval) -> Result<Naive
 /// `time + interval`: only the interval's time part counts, and the result wraps around
 /// midnight (PostgreSQL's `time_pl_interval`).
 pub fn add_interval_to_time(time: NaiveTime, interval: Interval) -> NaiveTime {
-    let micros = (time_micros(time) + interval.micros.rem_euclid(MICROS_PER_DAY)).rem_euclid(MICROS_PER_DAY);
+    let micros =
+        (time_micros(time) + interval.micros.rem_euclid(MICROS_PER_DAY)).rem_euclid(MICROS_PER_DAY);
     time_from_micros(micros)
 }
 
@@ -154,26 +158,55 @@ mod tests {
     #[test]
     fn month_arithmetic_clamps_day() {
         let one_month = Interval::new(1, 0, 0);
-        assert_eq!(add_interval_to_timestamp(ts("2024-01-31"), one_month).ok(), Some(ts("2024-02-29")));
-        assert_eq!(add_interval_to_timestamp(ts("2023-01-31"), one_month).ok(), Some(ts("2023-02-28")));
+        assert_eq!(
+            add_interval_to_timestamp(ts("2024-01-31"), one_month).ok(),
+            Some(ts("2024-02-29"))
+        );
+        assert_eq!(
+            add_interval_to_timestamp(ts("2023-01-31"), one_month).ok(),
+            Some(ts("2023-02-28"))
+        );
         let minus = Interval::new(-1, -1, -3_600_000_000);
-        assert_eq!(add_interval_to_timestamp(ts("2024-03-31 12:00"), minus).ok(), Some(ts("2024-02-28 11:00")));
+        assert_eq!(
+            add_interval_to_timestamp(ts("2024-03-31 12:00"), minus).ok(),
+            Some(ts("2024-02-28 11:00"))
+        );
         let date = parse_date("2024-01-31").unwrap_or_default();
-        assert_eq!(add_interval_to_date(date, Interval::new(0, 1, 1)).ok(), Some(ts("2024-02-01 00:00:00.000001")));
-        assert!(add_interval_to_timestamp(ts("2024-01-01"), Interval::new(i32::MAX, 0, 0)).is_err());
+        assert_eq!(
+            add_interval_to_date(date, Interval::new(0, 1, 1)).ok(),
+            Some(ts("2024-02-01 00:00:00.000001"))
+        );
+        assert!(
+            add_interval_to_timestamp(ts("2024-01-01"), Interval::new(i32::MAX, 0, 0)).is_err()
+        );
     }
 
     #[test]
     fn date_and_time_arithmetic() {
         let d = |t| parse_date(t).unwrap_or_default();
-        assert_eq!(add_days_to_date(d("2024-02-28"), 2).ok(), Some(d("2024-03-01")));
-        assert_eq!(add_days_to_date(d("2024-03-01"), -1).ok(), Some(d("2024-02-29")));
+        assert_eq!(
+            add_days_to_date(d("2024-02-28"), 2).ok(),
+            Some(d("2024-03-01"))
+        );
+        assert_eq!(
+            add_days_to_date(d("2024-03-01"), -1).ok(),
+            Some(d("2024-02-29"))
+        );
         assert!(add_days_to_date(d("2024-03-01"), i64::MAX).is_err());
         assert_eq!(date_difference(d("2024-03-01"), d("2024-02-28")), 2);
         let t = |s| parse_time(s).unwrap_or_default();
-        assert_eq!(add_interval_to_time(t("23:00"), Interval::new(5, 5, 7_200_000_000)), t("01:00"));
-        assert_eq!(add_interval_to_time(t("01:00"), Interval::from_micros(-7_200_000_000)), t("23:00"));
-        assert_eq!(time_difference(t("01:00"), t("02:30")), Interval::from_micros(-5_400_000_000));
+        assert_eq!(
+            add_interval_to_time(t("23:00"), Interval::new(5, 5, 7_200_000_000)),
+            t("01:00")
+        );
+        assert_eq!(
+            add_interval_to_time(t("01:00"), Interval::from_micros(-7_200_000_000)),
+            t("23:00")
+        );
+        assert_eq!(
+            time_difference(t("01:00"), t("02:30")),
+            Interval::from_micros(-5_400_000_000)
+        );
         assert_eq!(
             timestamp_difference(ts("2024-01-02 01:00"), ts("2024-01-01")).ok(),
             Some(Interval::new(0, 1, 3_600_000_000))

@@ -47,7 +47,9 @@ pub(crate) fn write_bytea(out: &mut impl Write, bytes: &[u8]) -> fmt::Result {
     out.write_str("\\x")?;
     for byte in bytes {
         for nibble in [byte >> 4, byte & 0x0f] {
-            out.write_char(char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0')))?;
+            out.write_char(char::from(
+                HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+            ))?;
         }
     }
     Ok(())
@@ -67,7 +69,11 @@ fn write_float(
         return out.write_str("NaN");
     }
     if is_infinite {
-        return out.write_str(if scientific.starts_with('-') { "-Infinity" } else { "Infinity" });
+        return out.write_str(if scientific.starts_with('-') {
+            "-Infinity"
+        } else {
+            "Infinity"
+        });
     }
     let (mantissa, exponent) = scientific.split_once('e').unwrap_or((scientific, "0"));
     let exponent: i32 = exponent.parse().unwrap_or(0);
@@ -78,7 +84,11 @@ fn write_float(
     out.write_str(sign)?;
     if exponent < -4 || exponent >= plain_below {
         let exponent_sign = if exponent < 0 { '-' } else { '+' };
-        return write!(out, "{mantissa}e{exponent_sign}{:02}", exponent.unsigned_abs());
+        return write!(
+            out,
+            "{mantissa}e{exponent_sign}{:02}",
+            exponent.unsigned_abs()
+        );
     }
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
     if exponent < 0 {
@@ -119,11 +129,17 @@ mod tests {
         assert_eq!(Value::Int64(i64::MIN).to_string(), "-9223372036854775808");
         assert_eq!(format_text(&Value::text("héllo")), "héllo");
         assert_eq!(Value::Json(Arc::from("{\"a\":1}")).to_string(), "{\"a\":1}");
-        assert_eq!(Value::Bytea(Arc::from(&[1u8, 2, 255][..])).to_string(), "\\x0102ff");
+        assert_eq!(
+            Value::Bytea(Arc::from(&[1u8, 2, 255][..])).to_string(),
+            "\\x0102ff"
+        );
         assert_eq!(Value::Bytea(Arc::from(&[][..])).to_string(), "\\x");
         assert_eq!(Value::Interval(Interval::ZERO).to_string(), "00:00:00");
         let u = uuid::Uuid::from_u128(0xA0EEBC999C0B4EF8BB6D6BB9BD380A11);
-        assert_eq!(Value::Uuid(u).to_string(), "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+        assert_eq!(
+            Value::Uuid(u).to_string(),
+            "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"
+        );
     }
 
     #[test]

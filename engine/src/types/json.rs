@@ -55,7 +55,11 @@ fn normalize(value: &mut Json) -> Result<()> {
         }
         Json::Object(members) => {
             // A stable sort keeps duplicates in input order; then keep the last of each run.
-            members.sort_by(|(a, _), (b, _)| a.len().cmp(&b.len()).then_with(|| a.as_bytes().cmp(b.as_bytes())));
+            members.sort_by(|(a, _), (b, _)| {
+                a.len()
+                    .cmp(&b.len())
+                    .then_with(|| a.as_bytes().cmp(b.as_bytes()))
+            });
             let mut unique: Vec<(String, Json)> = Vec::with_capacity(members.len());
             for (key, member) in members.drain(..) {
                 check_jsonb_string(&key)?;
@@ -107,7 +111,11 @@ enum Step<'a> {
 fn step<'a>(current: &'a Json, step: &Step<'_>) -> Option<&'a Json> {
     let index_into = |items: &'a [Json], index: i64| -> Option<&'a Json> {
         let len = i64::try_from(items.len()).ok()?;
-        let position = if index < 0 { len.checked_add(index)? } else { index };
+        let position = if index < 0 {
+            len.checked_add(index)?
+        } else {
+            index
+        };
         items.get(usize::try_from(position).ok()?)
     };
     match (current, step) {
@@ -241,25 +249,39 @@ mod tests {
         assert_eq!(n("[]"), "[]");
         assert_eq!(n("null"), "null");
         assert_eq!(n(r#"{"B":1,"a":2}"#), r#"{"B": 1, "a": 2}"#);
-        assert!(matches!(normalize_jsonb("{bad"), Err(Error::InvalidTextRepresentation { .. })));
-        assert!(matches!(normalize_jsonb(r#""\u0000""#), Err(Error::DataException(_))));
+        assert!(matches!(
+            normalize_jsonb("{bad"),
+            Err(Error::InvalidTextRepresentation { .. })
+        ));
+        assert!(matches!(
+            normalize_jsonb(r#""\u0000""#),
+            Err(Error::DataException(_))
+        ));
         assert!(validate_json(r#""\u0000""#).is_ok());
     }
 
     #[test]
     fn arrow_operators() {
         let doc = json(r#"{"a": {"b": [10, "x", null, {"c": true}]}, "s": "hi", "n": null}"#);
-        let get = |key: Value, as_text| json_get(&doc, &key, as_text).unwrap_or_else(|e| Value::text(e.to_string()));
+        let get = |key: Value, as_text| {
+            json_get(&doc, &key, as_text).unwrap_or_else(|e| Value::text(e.to_string()))
+        };
         assert_eq!(get(Value::text("s"), false), json("\"hi\""));
         assert_eq!(get(Value::text("s"), true), Value::text("hi"));
         assert_eq!(get(Value::text("n"), false), json("null"));
         assert_eq!(get(Value::text("n"), true), Value::Null);
         assert_eq!(get(Value::text("missing"), true), Value::Null);
         assert_eq!(get(Value::Int32(0), true), Value::Null);
-        assert_eq!(get(Value::text("a"), true), Value::text(r#"{"b": [10, "x", null, {"c": true}]}"#));
+        assert_eq!(
+            get(Value::text("a"), true),
+            Value::text(r#"{"b": [10, "x", null, {"c": true}]}"#)
+        );
         assert_eq!(get(Value::Null, true), Value::Null);
         assert!(json_get(&doc, &Value::Bool(true), false).is_err());
-        assert_eq!(json_get(&Value::Null, &Value::text("a"), false).ok(), Some(Value::Null));
+        assert_eq!(
+            json_get(&Value::Null, &Value::text("a"), false).ok(),
+            Some(Value::Null)
+        );
         assert!(json_get(&Value::Int32(1), &Value::text("a"), false).is_err());
 
         let array = json("[1, 2, 3]");
@@ -275,19 +297,56 @@ mod tests {
     fn path_operators() {
         let doc = json(r#"{"a": {"b": [10, "x", null, {"c": true}]}, "1": "one"}"#);
         let path = |p: &[Value], as_text| json_get_path(&doc, p, as_text).ok();
-        assert_eq!(path(&[Value::text("a"), Value::text("b"), Value::text("1")], true), Some(Value::text("x")));
-        assert_eq!(path(&[Value::text("a"), Value::text("b"), Value::Int32(-1), Value::text("c")], false), Some(json("true")));
+        assert_eq!(
+            path(
+                &[Value::text("a"), Value::text("b"), Value::text("1")],
+                true
+            ),
+            Some(Value::text("x"))
+        );
+        assert_eq!(
+            path(
+                &[
+                    Value::text("a"),
+                    Value::text("b"),
+                    Value::Int32(-1),
+                    Value::text("c")
+                ],
+                false
+            ),
+            Some(json("true"))
+        );
         assert_eq!(path(&[Value::Int32(1)], true), Some(Value::text("one")));
-        assert_eq!(path(&[Value::text("a"), Value::text("zz")], true), Some(Value::Null));
-        assert_eq!(path(&[Value::text("a"), Value::Null], true), Some(Value::Null));
-        assert_eq!(path(&[Value::text("a"), Value::text("b"), Value::text("x")], true), Some(Value::Null));
-        assert_eq!(path(&[], true), Some(Value::text(r#"{"a": {"b": [10, "x", null, {"c": true}]}, "1": "one"}"#)));
+        assert_eq!(
+            path(&[Value::text("a"), Value::text("zz")], true),
+            Some(Value::Null)
+        );
+        assert_eq!(
+            path(&[Value::text("a"), Value::Null], true),
+            Some(Value::Null)
+        );
+        assert_eq!(
+            path(
+                &[Value::text("a"), Value::text("b"), Value::text("x")],
+                true
+            ),
+            Some(Value::Null)
+        );
+        assert_eq!(
+            path(&[], true),
+            Some(Value::text(
+                r#"{"a": {"b": [10, "x", null, {"c": true}]}, "1": "one"}"#
+            ))
+        );
     }
 
     #[test]
     fn concatenation() {
         let c = |a: &str, b: &str| jsonb_concat(a, b).unwrap_or_else(|e| e.to_string());
-        assert_eq!(c(r#"{"a": 1, "b": 2}"#, r#"{"b": 3, "c": 4}"#), r#"{"a": 1, "b": 3, "c": 4}"#);
+        assert_eq!(
+            c(r#"{"a": 1, "b": 2}"#, r#"{"b": 3, "c": 4}"#),
+            r#"{"a": 1, "b": 3, "c": 4}"#
+        );
         assert_eq!(c("[1, 2]", "[3]"), "[1, 2, 3]");
         assert_eq!(c("[1]", "2"), "[1, 2]");
         assert_eq!(c("1", "[2]"), "[1, 2]");

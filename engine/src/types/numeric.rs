@@ -75,7 +75,10 @@ pub(crate) fn parse_numeric(text: &str) -> Result<Decimal> {
         _ => (false, trimmed),
     };
     let (mantissa, exponent) = match body.find(['e', 'E']) {
-        Some(at) => (body.get(..at).unwrap_or(""), Some(body.get(at + 1..).unwrap_or(""))),
+        Some(at) => (
+            body.get(..at).unwrap_or(""),
+            Some(body.get(at + 1..).unwrap_or("")),
+        ),
         None => (body, None),
     };
     let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
@@ -142,7 +145,11 @@ pub(crate) fn round_to_scale(value: &Decimal, scale: i64) -> Decimal {
 
 /// Enforces a NUMERIC(precision, scale) type modifier: rounds to the scale, then fails with
 /// 22003 "numeric field overflow" if the integer part has more than `precision - scale` digits.
-pub(crate) fn apply_typmod(value: &Decimal, precision: Option<u32>, scale: Option<u32>) -> Result<Decimal> {
+pub(crate) fn apply_typmod(
+    value: &Decimal,
+    precision: Option<u32>,
+    scale: Option<u32>,
+) -> Result<Decimal> {
     let Some(precision) = precision else {
         return Ok(match scale {
             Some(scale) => round_to_scale(value, i64::from(scale)),
@@ -177,7 +184,10 @@ fn base_10000_weight_and_first_digit(value: &Decimal) -> (i64, i64) {
     let group_len = usize::try_from(leading_exponent - weight * 4 + 1).unwrap_or(1);
     let mut first = 0i64;
     for position in 0..group_len {
-        let digit = digits.as_bytes().get(position).map_or(0, |b| i64::from(b - b'0'));
+        let digit = digits
+            .as_bytes()
+            .get(position)
+            .map_or(0, |b| i64::from(b - b'0'));
         first = first * 10 + digit;
     }
     (weight, first)
@@ -217,7 +227,11 @@ fn divide_rounded(left: &Decimal, right: &Decimal, scale: i64) -> Decimal {
     let mut quotient = &numerator / &denominator;
     let remainder = &numerator % &denominator;
     if remainder.magnitude() * 2u8 >= *denominator.magnitude() {
-        let away = if (numerator.sign() == Sign::Minus) == (denominator.sign() == Sign::Minus) { 1 } else { -1 };
+        let away = if (numerator.sign() == Sign::Minus) == (denominator.sign() == Sign::Minus) {
+            1
+        } else {
+            -1
+        };
         quotient += away;
     }
     Decimal::new(quotient, scale)
@@ -286,7 +300,9 @@ pub(crate) fn from_f64_rounded(value: f64, significant: usize) -> Result<Decimal
         return Err(Error::unsupported("NaN numeric values"));
     }
     if value.is_infinite() {
-        return Err(Error::NumericOutOfRange("cannot convert infinity to numeric".into()));
+        return Err(Error::NumericOutOfRange(
+            "cannot convert infinity to numeric".into(),
+        ));
     }
     let text = format!("{value:.prec$e}", prec = significant.saturating_sub(1));
     let parsed = parse_numeric(&text)?;
@@ -296,10 +312,15 @@ pub(crate) fn from_f64_rounded(value: f64, significant: usize) -> Result<Decimal
 /// Numeric to double precision, correctly rounded; 22003 if it does not fit.
 pub(crate) fn to_f64(value: &Decimal) -> Result<f64> {
     let mut text = String::new();
-    write_numeric(&mut text, value).map_err(|_| Error::Internal("numeric formatting failed".into()))?;
-    let result: f64 = text.parse().map_err(|_| Error::Internal(format!("numeric {text} is not a float")))?;
+    write_numeric(&mut text, value)
+        .map_err(|_| Error::Internal("numeric formatting failed".into()))?;
+    let result: f64 = text
+        .parse()
+        .map_err(|_| Error::Internal(format!("numeric {text} is not a float")))?;
     if result.is_infinite() {
-        return Err(Error::NumericOutOfRange("value out of range: overflow".into()));
+        return Err(Error::NumericOutOfRange(
+            "value out of range: overflow".into(),
+        ));
     }
     Ok(result)
 }
@@ -342,18 +363,39 @@ mod tests {
             assert_eq!(show(&num(input)), output, "{input}");
         }
         for bad in ["", "abc", "1.2.3", "1e", "--1", "1 2", "e5", "."] {
-            assert!(matches!(parse_numeric(bad), Err(Error::InvalidTextRepresentation { .. })), "{bad}");
+            assert!(
+                matches!(
+                    parse_numeric(bad),
+                    Err(Error::InvalidTextRepresentation { .. })
+                ),
+                "{bad}"
+            );
         }
-        assert!(matches!(parse_numeric("NaN"), Err(Error::FeatureNotSupported(_))));
-        assert!(matches!(parse_numeric("1e999999999999"), Err(Error::NumericOutOfRange(_))));
-        assert!(matches!(parse_numeric("1e-20000"), Err(Error::NumericOutOfRange(_))));
+        assert!(matches!(
+            parse_numeric("NaN"),
+            Err(Error::FeatureNotSupported(_))
+        ));
+        assert!(matches!(
+            parse_numeric("1e999999999999"),
+            Err(Error::NumericOutOfRange(_))
+        ));
+        assert!(matches!(
+            parse_numeric("1e-20000"),
+            Err(Error::NumericOutOfRange(_))
+        ));
     }
 
     #[test]
     fn typmod_rounds_and_checks_precision() {
         let apply = |v: &str, p, s| apply_typmod(&num(v), p, s).map(|d| show(&d));
-        assert_eq!(apply("123.456", Some(5), Some(2)).ok().as_deref(), Some("123.46"));
-        assert_eq!(apply("-0.005", Some(5), Some(2)).ok().as_deref(), Some("-0.01"));
+        assert_eq!(
+            apply("123.456", Some(5), Some(2)).ok().as_deref(),
+            Some("123.46")
+        );
+        assert_eq!(
+            apply("-0.005", Some(5), Some(2)).ok().as_deref(),
+            Some("-0.01")
+        );
         assert_eq!(apply("2.5", Some(3), None).ok().as_deref(), Some("3"));
         assert_eq!(apply("1", Some(5), Some(2)).ok().as_deref(), Some("1.00"));
         assert_eq!(apply("1.5", None, None).ok().as_deref(), Some("1.5"));
@@ -362,18 +404,36 @@ mod tests {
             Err(Error::NumericOutOfRange("numeric field overflow".into()))
         );
         assert!(apply("999.995", Some(5), Some(2)).is_err());
-        assert_eq!(apply("999.994", Some(5), Some(2)).ok().as_deref(), Some("999.99"));
+        assert_eq!(
+            apply("999.994", Some(5), Some(2)).ok().as_deref(),
+            Some("999.99")
+        );
     }
 
     #[test]
     fn division_scale_matches_postgres() {
         let div = |a: &str, b: &str| divide(&num(a), &num(b)).map(|d| show(&d));
-        assert_eq!(div("1", "3").ok().as_deref(), Some("0.33333333333333333333"));
+        assert_eq!(
+            div("1", "3").ok().as_deref(),
+            Some("0.33333333333333333333")
+        );
         assert_eq!(div("10", "4").ok().as_deref(), Some("2.5000000000000000"));
-        assert_eq!(div("2", "3").ok().as_deref(), Some("0.66666666666666666667"));
-        assert_eq!(div("-2", "3").ok().as_deref(), Some("-0.66666666666666666667"));
-        assert_eq!(div("1.000", "8").ok().as_deref(), Some("0.12500000000000000000"));
-        assert_eq!(div("100000", "3").ok().as_deref(), Some("33333.333333333333"));
+        assert_eq!(
+            div("2", "3").ok().as_deref(),
+            Some("0.66666666666666666667")
+        );
+        assert_eq!(
+            div("-2", "3").ok().as_deref(),
+            Some("-0.66666666666666666667")
+        );
+        assert_eq!(
+            div("1.000", "8").ok().as_deref(),
+            Some("0.12500000000000000000")
+        );
+        assert_eq!(
+            div("100000", "3").ok().as_deref(),
+            Some("33333.333333333333")
+        );
         assert_eq!(div("1", "0"), Err(Error::DivisionByZero));
     }
 
@@ -388,17 +448,38 @@ mod tests {
 
     #[test]
     fn float_conversions() {
-        assert_eq!(from_f64_exact(0.5).map(|d| show(&d)).as_deref(), Some("0.5"));
+        assert_eq!(
+            from_f64_exact(0.5).map(|d| show(&d)).as_deref(),
+            Some("0.5")
+        );
         assert_eq!(from_f64_exact(-8.0), Some(num("-8")));
         assert_eq!(
             from_f64_exact(0.1).map(|d| show(&d)).as_deref(),
             Some("0.1000000000000000055511151231257827021181583404541015625")
         );
         assert_eq!(from_f64_exact(f64::NAN), None);
-        assert_eq!(from_f64_rounded(0.1, 15).map(|d| show(&d)).ok().as_deref(), Some("0.1"));
-        assert_eq!(from_f64_rounded(1.0 / 3.0, 15).map(|d| show(&d)).ok().as_deref(), Some("0.333333333333333"));
-        assert_eq!(from_f64_rounded(1e20, 15).map(|d| show(&d)).ok().as_deref(), Some("100000000000000000000"));
-        assert_eq!(from_f64_rounded(100.0, 15).map(|d| show(&d)).ok().as_deref(), Some("100"));
+        assert_eq!(
+            from_f64_rounded(0.1, 15).map(|d| show(&d)).ok().as_deref(),
+            Some("0.1")
+        );
+        assert_eq!(
+            from_f64_rounded(1.0 / 3.0, 15)
+                .map(|d| show(&d))
+                .ok()
+                .as_deref(),
+            Some("0.333333333333333")
+        );
+        assert_eq!(
+            from_f64_rounded(1e20, 15).map(|d| show(&d)).ok().as_deref(),
+            Some("100000000000000000000")
+        );
+        assert_eq!(
+            from_f64_rounded(100.0, 15)
+                .map(|d| show(&d))
+                .ok()
+                .as_deref(),
+            Some("100")
+        );
         assert!(from_f64_rounded(f64::INFINITY, 15).is_err());
         assert_eq!(to_f64(&num("1.5")).ok(), Some(1.5));
         assert!(to_f64(&num("1e400")).is_err());

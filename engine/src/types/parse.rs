@@ -113,7 +113,11 @@ fn parse_integer(text: &str, ty: &DataType, min: i64, max: i64) -> Result<i64> {
         Some("0b") => (2, body.get(2..).unwrap_or("")),
         _ => (10, body),
     };
-    if digits.is_empty() || digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
         return Err(invalid());
     }
     let mut magnitude: i128 = 0;
@@ -166,9 +170,12 @@ fn float_syntax(text: &str) -> Option<bool> {
 /// Shared checks for float input; `parsed` is Rust's (correctly rounded) reading.
 fn check_float(text: &str, type_name: &str, is_zero: bool, is_infinite: bool) -> Result<()> {
     let trimmed = text.trim();
-    let nonzero_digits = float_syntax(trimmed).ok_or_else(|| Error::invalid_text(type_name, text))?;
+    let nonzero_digits =
+        float_syntax(trimmed).ok_or_else(|| Error::invalid_text(type_name, text))?;
     if is_infinite || (is_zero && nonzero_digits) {
-        return Err(Error::NumericOutOfRange(format!("\"{trimmed}\" is out of range for type {type_name}")));
+        return Err(Error::NumericOutOfRange(format!(
+            "\"{trimmed}\" is out of range for type {type_name}"
+        )));
     }
     Ok(())
 }
@@ -205,12 +212,17 @@ fn parse_f32(text: &str) -> Result<f32> {
 /// format, where `\\` is a backslash and `\ooo` an octal byte.
 fn parse_bytea(text: &str) -> Result<Vec<u8>> {
     let bytes = text.as_bytes();
-    if let Some(hex) = bytes.strip_prefix(b"\\x").or_else(|| bytes.strip_prefix(b"\\X")) {
+    if let Some(hex) = bytes
+        .strip_prefix(b"\\x")
+        .or_else(|| bytes.strip_prefix(b"\\X"))
+    {
         let mut out = Vec::with_capacity(hex.len() / 2);
         let mut digits = hex.iter().filter(|b| !b.is_ascii_whitespace());
         while let Some(&high) = digits.next() {
             let low = *digits.next().ok_or_else(|| {
-                Error::InvalidParameterValue("invalid hexadecimal data: odd number of digits".into())
+                Error::InvalidParameterValue(
+                    "invalid hexadecimal data: odd number of digits".into(),
+                )
             })?;
             out.push(hex_value(high)? << 4 | hex_value(low)?);
         }
@@ -266,7 +278,9 @@ fn parse_uuid(text: &str) -> Result<uuid::Uuid> {
     if digits.len() != 32 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(invalid());
     }
-    u128::from_str_radix(&digits, 16).map(uuid::Uuid::from_u128).map_err(|_| invalid())
+    u128::from_str_radix(&digits, 16)
+        .map(uuid::Uuid::from_u128)
+        .map_err(|_| invalid())
 }
 
 #[cfg(test)]

@@ -130,18 +130,20 @@ mod tests {
         };
         let mut out = Vec::new();
         describe_table(&description).write(&mut out).expect("write to memory");
-        let expected = "\
-           Table \"public.items\"
- Column |  Type   | Nullable | Default
---------+---------+----------+---------
- id     | integer | not null |
- qty    | integer |          | 0
-Indexes:
-    \"items_pkey\" PRIMARY KEY (id)
-Check constraints:
-    items_qty_check: qty >= 0
-
-";
+        let expected = [
+            "         Table \"public.items\"",
+            " Column |  Type   | Nullable | Default",
+            "--------+---------+----------+---------",
+            " id     | integer | not null |",
+            " qty    | integer |          | 0",
+            "Indexes:",
+            "    \"items_pkey\" PRIMARY KEY (id)",
+            "Check constraints:",
+            "    items_qty_check: qty >= 0",
+            "",
+            "",
+        ]
+        .join("\n");
         assert_eq!(String::from_utf8_lossy(&out), expected);
     }
 }

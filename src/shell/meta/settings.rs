@@ -4,7 +4,6 @@ use std::io::{self, Write};
 
 use super::MetaFlow;
 use crate::shell::error::ShellError;
-use crate::shell::output::OutputFormat;
 use crate::shell::state::Shell;
 
 /// `\format [table|csv|json]`: shows or sets the output format.

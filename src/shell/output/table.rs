@@ -200,7 +200,7 @@ mod tests {
         table.rows.push(vec!["abcdefghij".into()]);
         assert_eq!(
             render(&table),
-            "    Tables\n Name\n------------\n 日本\n abcdefghij\n\n"
+            "   Tables\n    Name\n------------\n 日本\n abcdefghij\n\n"
         );
     }
 }

@@ -38,16 +38,28 @@ fn out_of_range() -> Error {
 
 impl Interval {
     /// The zero interval, printed `00:00:00`.
-    pub const ZERO: Interval = Interval { months: 0, days: 0, micros: 0 };
+    pub const ZERO: Interval = Interval {
+        months: 0,
+        days: 0,
+        micros: 0,
+    };
 
     /// Builds an interval from its three fields.
     pub const fn new(months: i32, days: i32, micros: i64) -> Interval {
-        Interval { months, days, micros }
+        Interval {
+            months,
+            days,
+            micros,
+        }
     }
 
     /// An interval of only microseconds.
     pub const fn from_micros(micros: i64) -> Interval {
-        Interval { months: 0, days: 0, micros }
+        Interval {
+            months: 0,
+            days: 0,
+            micros,
+        }
     }
 
     /// The length used to compare intervals: a month counts 30 days and a day 24 hours.
@@ -59,9 +71,15 @@ impl Interval {
     /// Field-wise sum; 22008 "interval out of range" on overflow.
     pub fn checked_add(self, other: Interval) -> Result<Interval> {
         Ok(Interval {
-            months: self.months.checked_add(other.months).ok_or_else(out_of_range)?,
+            months: self
+                .months
+                .checked_add(other.months)
+                .ok_or_else(out_of_range)?,
             days: self.days.checked_add(other.days).ok_or_else(out_of_range)?,
-            micros: self.micros.checked_add(other.micros).ok_or_else(out_of_range)?,
+            micros: self
+                .micros
+                .checked_add(other.micros)
+                .ok_or_else(out_of_range)?,
         })
     }
 
@@ -107,23 +125,32 @@ impl Interval {
         );
         if sec_remainder.abs() >= 86_400.0 {
             let whole_days = (sec_remainder / 86_400.0).trunc();
-            days = days.checked_add(f64_to_i32(whole_days)?).ok_or_else(out_of_range)?;
+            days = days
+                .checked_add(f64_to_i32(whole_days)?)
+                .ok_or_else(out_of_range)?;
             sec_remainder -= whole_days * 86_400.0;
         }
-        days = days.checked_add(f64_to_i32(month_remainder_days.trunc())?).ok_or_else(out_of_range)?;
+        days = days
+            .checked_add(f64_to_i32(month_remainder_days.trunc())?)
+            .ok_or_else(out_of_range)?;
 
         // Microseconds are integers below 2^63; the f64 product can only be rounded, not exact.
         #[allow(clippy::cast_precision_loss)]
         let micros_exact = apply(self.micros as f64) + sec_remainder * 1e6;
         let micros = micros_exact.round_ties_even();
-        if !micros.is_finite() || micros < -9.223_372_036_854_775e18 || micros >= 9.223_372_036_854_775e18
-        {
+        // 2^63: every float in [-2^63, 2^63) converts to an i64 exactly.
+        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+        if !(-LIMIT..LIMIT).contains(&micros) {
             return Err(out_of_range());
         }
         // In range by the check above.
         #[allow(clippy::cast_possible_truncation)]
         let micros = micros as i64;
-        Ok(Interval { months, days, micros })
+        Ok(Interval {
+            months,
+            days,
+            micros,
+        })
     }
 
     /// An interval of `micros` microseconds expressed as whole days plus time, the way
@@ -133,7 +160,11 @@ impl Interval {
         let rest = micros % MICROS_PER_DAY;
         // |i64| / MICROS_PER_DAY is at most about 1.07e8, so this always fits an i32.
         let days = i32::try_from(days).unwrap_or(if days < 0 { i32::MIN } else { i32::MAX });
-        Interval { months: 0, days, micros: rest }
+        Interval {
+            months: 0,
+            days,
+            micros: rest,
+        }
     }
 }
 
@@ -157,7 +188,10 @@ mod tests {
 
     #[test]
     fn span_treats_month_as_thirty_days() {
-        assert_eq!(Interval::new(1, 0, 0).span_micros(), Interval::new(0, 30, 0).span_micros());
+        assert_eq!(
+            Interval::new(1, 0, 0).span_micros(),
+            Interval::new(0, 30, 0).span_micros()
+        );
         assert_eq!(
             Interval::new(0, 1, 0).span_micros(),
             Interval::from_micros(MICROS_PER_DAY).span_micros()
@@ -176,7 +210,10 @@ mod tests {
     #[test]
     fn multiply_cascades_fractions_like_postgres() {
         // '1 mon' * 1.5 = '1 mon 15 days'
-        assert_eq!(Interval::new(1, 0, 0).mul_f64(1.5).ok(), Some(Interval::new(1, 15, 0)));
+        assert_eq!(
+            Interval::new(1, 0, 0).mul_f64(1.5).ok(),
+            Some(Interval::new(1, 15, 0))
+        );
         // '1 day' * 1.5 = '1 day 12:00:00'
         assert_eq!(
             Interval::new(0, 1, 0).mul_f64(1.5).ok(),
@@ -187,7 +224,10 @@ mod tests {
             Interval::from_micros(MICROS_PER_HOUR).div_f64(4.0).ok(),
             Some(Interval::from_micros(15 * MICROS_PER_MINUTE))
         );
-        assert_eq!(Interval::new(1, 0, 0).div_f64(0.0), Err(Error::DivisionByZero));
+        assert_eq!(
+            Interval::new(1, 0, 0).div_f64(0.0),
+            Err(Error::DivisionByZero)
+        );
         assert!(Interval::new(i32::MAX, 0, 0).mul_f64(2.0).is_err());
         assert!(Interval::new(1, 0, 0).mul_f64(f64::NAN).is_err());
     }

@@ -5,8 +5,7 @@
 use std::fmt;
 
 use super::interval::{
-    Interval, DAYS_PER_MONTH, MICROS_PER_DAY, MICROS_PER_HOUR, MICROS_PER_MINUTE,
-    MICROS_PER_SECOND,
+    Interval, DAYS_PER_MONTH, MICROS_PER_DAY, MICROS_PER_HOUR, MICROS_PER_MINUTE, MICROS_PER_SECOND,
 };
 use super::parse_fraction_micros;
 use crate::error::{Error, Result};
@@ -81,7 +80,9 @@ impl Fields {
     /// rest to `micros` (PostgreSQL's `AdjustFractDays`).
     fn add_fraction_of_days(&mut self, fraction: f64, days_per_unit: f64) {
         let days = fraction * days_per_unit;
-        self.days += i128::from(f64_to_i64(days.trunc()));
+        self.days = self
+            .days
+            .saturating_add(i128::from(f64_to_i64(days.trunc())));
         self.add_fraction_of_micros(days.fract(), MICROS_PER_DAY);
     }
 
@@ -89,41 +90,46 @@ impl Fields {
         // Units are at most a day long, so the product stays far below 2^53.
         #[allow(clippy::cast_precision_loss)]
         let micros = (fraction * micros_per_unit as f64).round_ties_even();
-        self.micros += i128::from(f64_to_i64(micros));
+        self.micros = self.micros.saturating_add(i128::from(f64_to_i64(micros)));
     }
 
     /// Adds `whole + fraction` of `unit`.
     fn add(&mut self, unit: Unit, whole: i128, fraction: f64) {
         match unit {
             Unit::Years(factor) => {
-                self.months += whole * 12 * i128::from(factor);
-                self.months += i128::from(f64_to_i64((fraction * 12.0 * f64::from(factor)).round_ties_even()));
+                let months = whole.saturating_mul(12 * i128::from(factor));
+                let fraction = (fraction * 12.0 * f64::from(factor)).round_ties_even();
+                self.months = self
+                    .months
+                    .saturating_add(months)
+                    .saturating_add(i128::from(f64_to_i64(fraction)));
             }
             Unit::Months => {
-                self.months += whole;
+                self.months = self.months.saturating_add(whole);
                 // DAYS_PER_MONTH is 30; exact in f64.
                 #[allow(clippy::cast_precision_loss)]
                 self.add_fraction_of_days(fraction, DAYS_PER_MONTH as f64);
             }
             Unit::Weeks => {
-                self.days += whole * 7;
+                self.days = self.days.saturating_add(whole.saturating_mul(7));
                 self.add_fraction_of_days(fraction, 7.0);
             }
             Unit::Days => {
-                self.days += whole;
+                self.days = self.days.saturating_add(whole);
                 self.add_fraction_of_micros(fraction, MICROS_PER_DAY);
             }
             Unit::Micros(per_unit) => {
-                self.micros += whole * i128::from(per_unit);
+                let micros = whole.saturating_mul(i128::from(per_unit));
+                self.micros = self.micros.saturating_add(micros);
                 self.add_fraction_of_micros(fraction, per_unit);
             }
         }
     }
 
     fn negate(&mut self) {
-        self.months = -self.months;
-        self.days = -self.days;
-        self.micros = -self.micros;
+        self.months = self.months.saturating_neg();
+        self.days = self.days.saturating_neg();
+        self.micros = self.micros.saturating_neg();
     }
 
     fn finish(self, text: &str) -> Result<Interval> {
@@ -181,7 +187,10 @@ fn unit_named(word: &str) -> Option<Unit> {
 /// One lexical piece of an interval's text.
 enum Token {
     /// A signed number: whole part and fraction, both carrying the sign.
-    Number { whole: i128, fraction: f64 },
+    Number {
+        whole: i128,
+        fraction: f64,
+    },
     /// `[+-]H:MM[:SS[.ffffff]]`, as signed microseconds.
     Time(i128),
     Word(String),
@@ -189,7 +198,11 @@ enum Token {
 
 /// Parses PostgreSQL interval input.
 pub(crate) fn parse_interval(text: &str) -> Result<Interval> {
-    let syntax = || Error::InvalidDatetime(format!("invalid input syntax for type interval: \"{text}\""));
+    let syntax = || {
+        Error::InvalidDatetime(format!(
+            "invalid input syntax for type interval: \"{text}\""
+        ))
+    };
     let lower = text.trim().to_ascii_lowercase();
     if let Some(iso) = lower.strip_prefix('p') {
         return parse_iso(iso).ok_or_else(syntax)?.finish(text);
@@ -212,10 +225,12 @@ pub(crate) fn parse_interval(text: &str) -> Result<Interval> {
                 // `1 04:05:06`: a bare number before a time counts days.
                 Some(Token::Time(_)) => fields.add(Unit::Days, *whole, *fraction),
                 // A trailing bare number counts seconds.
-                None | Some(Token::Word(_)) => fields.add(Unit::Micros(MICROS_PER_SECOND), *whole, *fraction),
+                None | Some(Token::Word(_)) => {
+                    fields.add(Unit::Micros(MICROS_PER_SECOND), *whole, *fraction)
+                }
                 Some(Token::Number { .. }) => return Err(syntax()),
             },
-            Token::Time(micros) => fields.micros += micros,
+            Token::Time(micros) => fields.micros = fields.micros.saturating_add(*micros),
             Token::Word(word) if word == "ago" && index == tokens.len() => fields.negate(),
             Token::Word(_) => return Err(syntax()),
         }
@@ -242,7 +257,10 @@ fn tokenize(text: &str) -> Option<Vec<Token>> {
                 pos += 1;
             }
             let start = pos;
-            while bytes.get(pos).is_some_and(|b| b.is_ascii_digit() || *b == b'.' || *b == b':') {
+            while bytes
+                .get(pos)
+                .is_some_and(|b| b.is_ascii_digit() || *b == b'.' || *b == b':')
+            {
                 pos += 1;
             }
             let body = text.get(start..pos)?;
@@ -252,7 +270,10 @@ fn tokenize(text: &str) -> Option<Vec<Token>> {
             } else {
                 let (whole, fraction) = parse_decimal(body)?;
                 if negative {
-                    Token::Number { whole: -whole, fraction: -fraction }
+                    Token::Number {
+                        whole: -whole,
+                        fraction: -fraction,
+                    }
                 } else {
                     Token::Number { whole, fraction }
                 }
@@ -271,10 +292,14 @@ fn parse_decimal(body: &str) -> Option<(i128, f64)> {
         Some((w, f)) => (w, Some(f)),
         None => (body, None),
     };
-    if whole.is_empty() && fraction.map_or(true, str::is_empty) {
+    if whole.is_empty() && matches!(fraction, None | Some("")) {
         return None;
     }
-    let whole_value = if whole.is_empty() { 0 } else { parse_digits(whole)? };
+    let whole_value = if whole.is_empty() {
+        0
+    } else {
+        parse_digits(whole)?
+    };
     let fraction_value = match fraction {
         None | Some("") => 0.0,
         Some(f) if f.bytes().all(|b| b.is_ascii_digit()) => format!("0.{f}").parse().ok()?,
@@ -284,6 +309,8 @@ fn parse_decimal(body: &str) -> Option<(i128, f64)> {
 }
 
 /// Unsigned decimal digits, at most 30 of them (anything longer overflows every field anyway).
+/// Callers combine the values with saturating arithmetic, and the final range check rejects
+/// anything that saturated.
 fn parse_digits(digits: &str) -> Option<i128> {
     if digits.is_empty() || digits.len() > 30 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -309,10 +336,11 @@ fn parse_time_of_interval(body: &str) -> Option<i128> {
         return None;
     }
     Some(
-        hours * i128::from(MICROS_PER_HOUR)
-            + minutes * i128::from(MICROS_PER_MINUTE)
-            + seconds * i128::from(MICROS_PER_SECOND)
-            + i128::from(fraction),
+        hours
+            .saturating_mul(i128::from(MICROS_PER_HOUR))
+            .saturating_add(minutes * i128::from(MICROS_PER_MINUTE))
+            .saturating_add(seconds * i128::from(MICROS_PER_SECOND))
+            .saturating_add(i128::from(fraction)),
     )
 }
 
@@ -333,7 +361,10 @@ fn parse_iso(text: &str) -> Option<Fields> {
         if c == b'-' || c == b'+' {
             pos += 1;
         }
-        while bytes.get(pos).is_some_and(|b| b.is_ascii_digit() || *b == b'.') {
+        while bytes
+            .get(pos)
+            .is_some_and(|b| b.is_ascii_digit() || *b == b'.')
+        {
             pos += 1;
         }
         let number = text.get(start..pos)?;
@@ -342,7 +373,11 @@ fn parse_iso(text: &str) -> Option<Fields> {
             None => (false, number.strip_prefix('+').unwrap_or(number)),
         };
         let (whole, fraction) = parse_decimal(digits)?;
-        let (whole, fraction) = if negative { (-whole, -fraction) } else { (whole, fraction) };
+        let (whole, fraction) = if negative {
+            (-whole, -fraction)
+        } else {
+            (whole, fraction)
+        };
         let unit = match (in_time, bytes.get(pos)?) {
             (false, b'y') => Unit::Years(1),
             (false, b'm') => Unit::Months,
@@ -374,21 +409,38 @@ mod tests {
     #[test]
     fn parses_verbose_forms() {
         assert_eq!(iv("1 day"), Interval::new(0, 1, 0));
-        assert_eq!(iv("2 hours 30 minutes"), Interval::from_micros(150 * MICROS_PER_MINUTE));
+        assert_eq!(
+            iv("2 hours 30 minutes"),
+            Interval::from_micros(150 * MICROS_PER_MINUTE)
+        );
         assert_eq!(
             iv("1 year 2 mons 3 days 04:05:06.5"),
-            Interval::new(14, 3, 4 * MICROS_PER_HOUR + 5 * MICROS_PER_MINUTE + 6_500_000)
+            Interval::new(
+                14,
+                3,
+                4 * MICROS_PER_HOUR + 5 * MICROS_PER_MINUTE + 6_500_000
+            )
         );
         assert_eq!(iv("-1 day"), Interval::new(0, -1, 0));
         assert_eq!(iv("@ 1 day ago"), Interval::new(0, -1, 0));
         assert_eq!(iv("1.5 days"), Interval::new(0, 1, 12 * MICROS_PER_HOUR));
         assert_eq!(iv("1.5 years"), Interval::new(18, 0, 0));
-        assert_eq!(iv("1 04:05:06"), Interval::new(0, 1, 4 * MICROS_PER_HOUR + 5 * MICROS_PER_MINUTE + 6 * MICROS_PER_SECOND));
+        assert_eq!(
+            iv("1 04:05:06"),
+            Interval::new(
+                0,
+                1,
+                4 * MICROS_PER_HOUR + 5 * MICROS_PER_MINUTE + 6 * MICROS_PER_SECOND
+            )
+        );
         assert_eq!(iv("10"), Interval::from_micros(10 * MICROS_PER_SECOND));
         assert_eq!(iv("1day"), Interval::new(0, 1, 0));
         assert_eq!(iv("2 weeks"), Interval::new(0, 14, 0));
         assert_eq!(iv("-00:00:01"), Interval::from_micros(-MICROS_PER_SECOND));
-        assert_eq!(iv("100:00:00"), Interval::from_micros(100 * MICROS_PER_HOUR));
+        assert_eq!(
+            iv("100:00:00"),
+            Interval::from_micros(100 * MICROS_PER_HOUR)
+        );
     }
 
     #[test]
@@ -403,20 +455,39 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        for bad in ["", "abc", "1 fortnight", "1 2", "1:99", "day", "1 day ago 2"] {
+        for bad in [
+            "",
+            "abc",
+            "1 fortnight",
+            "1 2",
+            "1:99",
+            "day",
+            "1 day ago 2",
+        ] {
             let err = parse_interval(bad).err();
             assert!(matches!(err, Some(Error::InvalidDatetime(_))), "{bad}");
         }
         assert!(parse_interval("9999999999 days").is_err());
+        // Huge fields saturate and are then rejected, without overflowing.
+        assert!(parse_interval("999999999999999999999999999999:00:00").is_err());
+        assert!(parse_interval("-999999999999999999999999999999 millennium").is_err());
+        let many = "999999999999999999999999999999 millennium ".repeat(20_000);
+        assert!(parse_interval(&many).is_err());
     }
 
     #[test]
     fn formats_postgres_style() {
         assert_eq!(Interval::ZERO.to_string(), "00:00:00");
-        assert_eq!(iv("1 year 2 mons 3 days 04:05:06.5").to_string(), "1 year 2 mons 3 days 04:05:06.5");
+        assert_eq!(
+            iv("1 year 2 mons 3 days 04:05:06.5").to_string(),
+            "1 year 2 mons 3 days 04:05:06.5"
+        );
         assert_eq!(iv("-1 day").to_string(), "-1 days");
         assert_eq!(Interval::new(-1, 1, 0).to_string(), "-1 mons +1 day");
-        assert_eq!(Interval::new(0, -1, MICROS_PER_HOUR).to_string(), "-1 days +01:00:00");
+        assert_eq!(
+            Interval::new(0, -1, MICROS_PER_HOUR).to_string(),
+            "-1 days +01:00:00"
+        );
         assert_eq!(Interval::new(-14, 0, 0).to_string(), "-1 years -2 mons");
         assert_eq!(Interval::from_micros(-1).to_string(), "-00:00:00.000001");
     }

@@ -92,7 +92,10 @@ fn parse_parts(text: &str) -> Option<Parts> {
             before_christ: false,
         });
     }
-    let mut cur = Cursor { text: &lower, pos: 0 };
+    let mut cur = Cursor {
+        text: &lower,
+        pos: 0,
+    };
     let mut parts = Parts::default();
 
     // A date starts with digits followed by '-', or is eight digits (YYYYMMDD).
@@ -138,7 +141,7 @@ fn parse_parts(text: &str) -> Option<Parts> {
         Some(b'+' | b'-') if parts.time.is_some() => {
             parts.offset_seconds = Some(parse_offset(&mut cur)?);
         }
-        Some(b'z') if cur.peek_at(1).is_none_or_space() => {
+        Some(b'z') if matches!(cur.peek_at(1), None | Some(b' ' | b'\t' | b'\n' | b'\r')) => {
             cur.pos += 1;
             parts.offset_seconds = Some(0);
         }
@@ -156,9 +159,7 @@ fn parse_parts(text: &str) -> Option<Parts> {
     let save = cur.pos;
     match cur.take_while(|b| b.is_ascii_alphabetic()) {
         "bc" => {
-            if parts.date.is_none() {
-                return None;
-            }
+            parts.date?;
             parts.before_christ = true;
         }
         "ad" => {}
@@ -166,16 +167,6 @@ fn parse_parts(text: &str) -> Option<Parts> {
     }
     cur.skip_spaces();
     cur.at_end().then_some(parts)
-}
-
-trait ByteOptionExt {
-    fn is_none_or_space(self) -> bool;
-}
-
-impl ByteOptionExt for Option<u8> {
-    fn is_none_or_space(self) -> bool {
-        self.map_or(true, |b| b.is_ascii_whitespace())
-    }
 }
 
 /// `H[H]:MM[:SS[.ffffff]]` -> microseconds since midnight (unvalidated beyond field ranges).
@@ -193,13 +184,10 @@ fn parse_clock(cur: &mut Cursor<'_>) -> Option<i64> {
             fraction = parse_fraction_micros(cur.digits())?;
         }
     }
-    let total = hour * MICROS_PER_HOUR
-        + minute * MICROS_PER_MINUTE
-        + second * MICROS_PER_SECOND
-        + fraction;
-    let valid = minute < 60
-        && second <= 60
-        && (hour < 24 || (hour == 24 && total == 24 * MICROS_PER_HOUR));
+    let total =
+        hour * MICROS_PER_HOUR + minute * MICROS_PER_MINUTE + second * MICROS_PER_SECOND + fraction;
+    let valid =
+        minute < 60 && second <= 60 && (hour < 24 || (hour == 24 && total == 24 * MICROS_PER_HOUR));
     valid.then_some(total)
 }
 
@@ -210,7 +198,11 @@ fn parse_offset(cur: &mut Cursor<'_>) -> Option<i32> {
     let first = cur.digits();
     let (hours, mut minutes, mut seconds): (i32, i32, i32) = match first.len() {
         1 | 2 => (number(first, 2)?, 0, 0),
-        4 => (number(first.get(0..2)?, 2)?, number(first.get(2..4)?, 2)?, 0),
+        4 => (
+            number(first.get(0..2)?, 2)?,
+            number(first.get(2..4)?, 2)?,
+            0,
+        ),
         6 => (
             number(first.get(0..2)?, 2)?,
             number(first.get(2..4)?, 2)?,
@@ -232,7 +224,9 @@ fn parse_offset(cur: &mut Cursor<'_>) -> Option<i32> {
 }
 
 fn syntax_error(type_name: &str, text: &str) -> Error {
-    Error::InvalidDatetime(format!("invalid input syntax for type {type_name}: \"{text}\""))
+    Error::InvalidDatetime(format!(
+        "invalid input syntax for type {type_name}: \"{text}\""
+    ))
 }
 
 fn range_error(text: &str) -> Error {
@@ -297,7 +291,11 @@ pub fn parse_timestamptz(text: &str) -> Result<DateTime<Utc>> {
 /// Writes `YYYY-MM-DD` (without the era).
 fn write_ymd(out: &mut impl Write, date: NaiveDate) -> fmt::Result {
     let year = date.year();
-    let shown = if year <= 0 { 1 - i64::from(year) } else { i64::from(year) };
+    let shown = if year <= 0 {
+        1 - i64::from(year)
+    } else {
+        i64::from(year)
+    };
     write!(out, "{shown:04}-{:02}-{:02}", date.month(), date.day())
 }
 
@@ -363,8 +361,12 @@ mod tests {
         assert_eq!(parse_date("2024-01-02 10:00").ok(), Some(date(2024, 1, 2)));
         assert_eq!(parse_date("0044-03-15 BC").ok(), Some(date(-43, 3, 15)));
         assert_eq!(parse_date("epoch").ok(), Some(date(1970, 1, 1)));
-        assert!(matches!(parse_date("2024-02-30"), Err(Error::InvalidDatetime(m)) if m.contains("out of range")));
-        assert!(matches!(parse_date("hello"), Err(Error::InvalidDatetime(m)) if m == "invalid input syntax for type date: \"hello\""));
+        assert!(
+            matches!(parse_date("2024-02-30"), Err(Error::InvalidDatetime(m)) if m.contains("out of range"))
+        );
+        assert!(
+            matches!(parse_date("hello"), Err(Error::InvalidDatetime(m)) if m == "invalid input syntax for type date: \"hello\"")
+        );
         assert!(parse_date("0000-01-01").is_err());
         assert!(parse_date("2024-01").is_err());
         assert_eq!(show(|s| write_date(s, date(2024, 1, 2))), "2024-01-02");
@@ -391,13 +393,34 @@ mod tests {
     #[test]
     fn timestamps() {
         let ts = |text| parse_timestamp(text).map(|v| show(|s| write_timestamp(s, v)));
-        assert_eq!(ts("2024-01-02 04:05:06.123456").ok().as_deref(), Some("2024-01-02 04:05:06.123456"));
-        assert_eq!(ts("2024-01-02T04:05:06").ok().as_deref(), Some("2024-01-02 04:05:06"));
-        assert_eq!(ts("2024-01-02").ok().as_deref(), Some("2024-01-02 00:00:00"));
-        assert_eq!(ts("2024-01-02 24:00:00").ok().as_deref(), Some("2024-01-03 00:00:00"));
-        assert_eq!(ts("2024-01-02 10:00+05").ok().as_deref(), Some("2024-01-02 10:00:00"));
-        assert_eq!(ts("0044-03-15 10:00 BC").ok().as_deref(), Some("0044-03-15 10:00:00 BC"));
-        assert_eq!(ts("2024-12-31 23:59:59.9999999").ok().as_deref(), Some("2025-01-01 00:00:00"));
+        assert_eq!(
+            ts("2024-01-02 04:05:06.123456").ok().as_deref(),
+            Some("2024-01-02 04:05:06.123456")
+        );
+        assert_eq!(
+            ts("2024-01-02T04:05:06").ok().as_deref(),
+            Some("2024-01-02 04:05:06")
+        );
+        assert_eq!(
+            ts("2024-01-02").ok().as_deref(),
+            Some("2024-01-02 00:00:00")
+        );
+        assert_eq!(
+            ts("2024-01-02 24:00:00").ok().as_deref(),
+            Some("2024-01-03 00:00:00")
+        );
+        assert_eq!(
+            ts("2024-01-02 10:00+05").ok().as_deref(),
+            Some("2024-01-02 10:00:00")
+        );
+        assert_eq!(
+            ts("0044-03-15 10:00 BC").ok().as_deref(),
+            Some("0044-03-15 10:00:00 BC")
+        );
+        assert_eq!(
+            ts("2024-12-31 23:59:59.9999999").ok().as_deref(),
+            Some("2025-01-01 00:00:00")
+        );
         assert!(ts("2024-01-02 10").is_err());
         assert!(ts("2024-01-02 10:00 nonsense").is_err());
     }
@@ -405,13 +428,34 @@ mod tests {
     #[test]
     fn timestamps_with_zone() {
         let tz = |text| parse_timestamptz(text).map(|v| show(|s| write_timestamptz(s, v)));
-        assert_eq!(tz("2024-01-02 04:05:06").ok().as_deref(), Some("2024-01-02 04:05:06+00"));
-        assert_eq!(tz("2024-01-02 04:05:06+02").ok().as_deref(), Some("2024-01-02 02:05:06+00"));
-        assert_eq!(tz("2024-01-02 04:05:06+05:30").ok().as_deref(), Some("2024-01-01 22:35:06+00"));
-        assert_eq!(tz("2024-01-02 04:05:06-0800").ok().as_deref(), Some("2024-01-02 12:05:06+00"));
-        assert_eq!(tz("2024-01-02T04:05:06Z").ok().as_deref(), Some("2024-01-02 04:05:06+00"));
-        assert_eq!(tz("2024-01-02 04:05:06 UTC").ok().as_deref(), Some("2024-01-02 04:05:06+00"));
-        assert_eq!(tz("0044-03-15 10:00:00+00 BC").ok().as_deref(), Some("0044-03-15 10:00:00+00 BC"));
+        assert_eq!(
+            tz("2024-01-02 04:05:06").ok().as_deref(),
+            Some("2024-01-02 04:05:06+00")
+        );
+        assert_eq!(
+            tz("2024-01-02 04:05:06+02").ok().as_deref(),
+            Some("2024-01-02 02:05:06+00")
+        );
+        assert_eq!(
+            tz("2024-01-02 04:05:06+05:30").ok().as_deref(),
+            Some("2024-01-01 22:35:06+00")
+        );
+        assert_eq!(
+            tz("2024-01-02 04:05:06-0800").ok().as_deref(),
+            Some("2024-01-02 12:05:06+00")
+        );
+        assert_eq!(
+            tz("2024-01-02T04:05:06Z").ok().as_deref(),
+            Some("2024-01-02 04:05:06+00")
+        );
+        assert_eq!(
+            tz("2024-01-02 04:05:06 UTC").ok().as_deref(),
+            Some("2024-01-02 04:05:06+00")
+        );
+        assert_eq!(
+            tz("0044-03-15 10:00:00+00 BC").ok().as_deref(),
+            Some("0044-03-15 10:00:00+00 BC")
+        );
         assert!(tz("2024-01-02 04:05:06+16").is_err());
     }
 }

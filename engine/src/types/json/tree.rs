@@ -25,7 +25,11 @@ pub(crate) struct SyntaxError;
 
 /// Parses a complete JSON text (surrounding whitespace allowed).
 pub(crate) fn parse(text: &str) -> Result<Json, SyntaxError> {
-    let mut parser = Parser { bytes: text.as_bytes(), text, pos: 0 };
+    let mut parser = Parser {
+        bytes: text.as_bytes(),
+        text,
+        pos: 0,
+    };
     parser.skip_whitespace();
     let value = parser.value(0)?;
     parser.skip_whitespace();
@@ -183,7 +187,10 @@ impl Parser<'_> {
         let mut out = String::new();
         loop {
             let start = self.pos;
-            while self.peek().is_some_and(|b| b != b'"' && b != b'\\' && b >= 0x20) {
+            while self
+                .peek()
+                .is_some_and(|b| b != b'"' && b != b'\\' && b >= 0x20)
+            {
                 self.pos += 1;
             }
             // The run stops at ASCII bytes, so it ends on a character boundary.
@@ -248,6 +255,106 @@ impl Parser<'_> {
     }
 }
 
+/// One step of an access path into a JSON document.
+pub(crate) enum Step<'s> {
+    /// An object member by key.
+    Key(&'s str),
+    /// An array element by position; negative positions count from the end.
+    Index(i64),
+    /// A path element given as text: a key for objects, an integer position for arrays.
+    KeyOrIndex(&'s str),
+}
+
+/// The source text of the member or element of the JSON text `text` that `step` selects,
+/// `None` if there is none (missing key or position, or a step of the wrong kind for the
+/// container, or a scalar). For duplicate keys the last one wins. Returning the source text
+/// keeps `json` elements exactly as written and `jsonb` elements in their normalised form.
+pub(crate) fn select<'a>(text: &'a str, step: &Step<'_>) -> Result<Option<&'a str>, SyntaxError> {
+    let mut parser = Parser { bytes: text.as_bytes(), text, pos: 0 };
+    parser.skip_whitespace();
+    match parser.peek() {
+        Some(b'{') => {
+            let wanted = match step {
+                Step::Key(key) | Step::KeyOrIndex(key) => *key,
+                Step::Index(_) => return Ok(None),
+            };
+            let mut found = None;
+            parser.members(|key, span| {
+                if key == wanted {
+                    found = Some(span);
+                }
+            })?;
+            Ok(found)
+        }
+        Some(b'[') => {
+            let index = match step {
+                Step::Index(index) => *index,
+                Step::KeyOrIndex(text) => match text.trim().parse::<i64>() {
+                    Ok(index) => index,
+                    Err(_) => return Ok(None),
+                },
+                Step::Key(_) => return Ok(None),
+            };
+            let mut spans = Vec::new();
+            parser.elements(|span| spans.push(span))?;
+            let Ok(len) = i64::try_from(spans.len()) else {
+                return Ok(None);
+            };
+            let position = if index < 0 { len.checked_add(index) } else { Some(index) };
+            Ok(position.and_then(|p| usize::try_from(p).ok()).and_then(|p| spans.get(p).copied()))
+        }
+        _ => Ok(None),
+    }
+}
+
+impl<'a> Parser<'a> {
+    /// Walks an object's members, reporting each key and the source text of its value.
+    fn members(&mut self, mut visit: impl FnMut(&str, &'a str)) -> Result<(), SyntaxError> {
+        self.expect(b'{')?;
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            return Ok(());
+        }
+        loop {
+            self.skip_whitespace();
+            let key = self.string()?;
+            self.skip_whitespace();
+            self.expect(b':')?;
+            self.skip_whitespace();
+            let start = self.pos;
+            self.value(1)?;
+            visit(&key, self.text.get(start..self.pos).ok_or(SyntaxError)?);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => return Ok(()),
+                _ => return Err(SyntaxError),
+            }
+        }
+    }
+
+    /// Walks an array's elements, reporting the source text of each.
+    fn elements(&mut self, mut visit: impl FnMut(&'a str)) -> Result<(), SyntaxError> {
+        self.expect(b'[')?;
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            return Ok(());
+        }
+        loop {
+            self.skip_whitespace();
+            let start = self.pos;
+            self.value(1)?;
+            visit(self.text.get(start..self.pos).ok_or(SyntaxError)?);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => return Ok(()),
+                _ => return Err(SyntaxError),
+            }
+        }
+    }
+}
+
 /// Writes `text` as a JSON string literal, escaping like PostgreSQL's `escape_json`.
 pub(crate) fn write_string(out: &mut impl Write, text: &str) -> fmt::Result {
     out.write_char('"')?;
@@ -306,19 +413,43 @@ mod tests {
 
     #[test]
     fn parses_and_prints() {
-        let doc = parse(r#" {"a" : [1, 2.50, -3e2], "b":{"c":null,"d":true}, "e":"x\"y\u00e9\ud83d\ude00"} "#);
+        let doc = parse(
+            r#" {"a" : [1, 2.50, -3e2], "b":{"c":null,"d":true}, "e":"x\"y\u00e9\ud83d\ude00"} "#,
+        );
         assert_eq!(
             doc.map(|d| d.to_string()).ok().as_deref(),
             Some(r#"{"a": [1, 2.50, -3e2], "b": {"c": null, "d": true}, "e": "x\"yé😀"}"#)
         );
-        assert_eq!(parse("\"\\u0001\\/\"").map(|d| d.to_string()), Ok("\"\\u0001/\"".to_string()));
+        assert_eq!(
+            parse("\"\\u0001\\/\"").map(|d| d.to_string()),
+            Ok("\"\\u0001/\"".to_string())
+        );
     }
 
     #[test]
     fn rejects_invalid() {
         for bad in [
-            "", "{", "[1,]", "{\"a\"}", "01", "1.", "-", "+1", ".5", "1e", "tru", "nul", "[1] x",
-            "\"a", "\"\\x\"", "\"\\ud800\"", "\"\\udc00\"", "'a'", "{a:1}", "\"tab\there\"", "NaN",
+            "",
+            "{",
+            "[1,]",
+            "{\"a\"}",
+            "01",
+            "1.",
+            "-",
+            "+1",
+            ".5",
+            "1e",
+            "tru",
+            "nul",
+            "[1] x",
+            "\"a",
+            "\"\\x\"",
+            "\"\\ud800\"",
+            "\"\\udc00\"",
+            "'a'",
+            "{a:1}",
+            "\"tab\there\"",
+            "NaN",
         ] {
             assert_eq!(parse(bad), Err(SyntaxError), "{bad}");
         }
