@@ -21,12 +21,7 @@ fn tether(args: &[&str], stdin: &str) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start the tether binary");
-    child
-        .stdin
-        .take()
-        .expect("piped stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
+    child.stdin.take().expect("piped stdin").write_all(stdin.as_bytes()).expect("write stdin");
     let Output { status, stdout, stderr } = child.wait_with_output().expect("wait for tether");
     Run {
         stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
@@ -65,7 +60,8 @@ impl Drop for ScriptFile {
     }
 }
 
-const SETUP: &str = "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT, score NUMERIC(5,2));\n\
+const SETUP: &str =
+    "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT, score NUMERIC(5,2));\n\
                      INSERT INTO people VALUES (1, 'alice', 12.50), (2, NULL, 3.00);";
 const QUERY: &str = "SELECT id, name, score FROM people ORDER BY id";
 
@@ -97,7 +93,16 @@ fn csv_format_prints_header_and_rows_only() {
 #[test]
 fn json_format_prints_one_typed_object_per_row() {
     let run = tether(
-        &["--format", "json", "-c", SETUP, "-c", QUERY, "-c", "SELECT true AS ok, '{\"a\": [1, 2]}'::json AS doc"],
+        &[
+            "--format",
+            "json",
+            "-c",
+            SETUP,
+            "-c",
+            QUERY,
+            "-c",
+            "SELECT true AS ok, '{\"a\": [1, 2]}'::json AS doc",
+        ],
         "",
     );
     assert_eq!(run.stderr, "");
@@ -167,7 +172,8 @@ fn stdin_script_with_dash_f_and_without_flags() {
 
 #[test]
 fn script_stops_at_the_first_error() {
-    let run = tether(&["-c", "SELECT 1 AS a", "-c", "SELECT * FROM missing", "-c", "SELECT 2 AS b"], "");
+    let run =
+        tether(&["-c", "SELECT 1 AS a", "-c", "SELECT * FROM missing", "-c", "SELECT 2 AS b"], "");
     assert_eq!(run.stdout, " a\n---\n 1\n(1 row)\n\n");
     assert_eq!(run.stderr, "ERROR:  relation \"missing\" does not exist\nSQLSTATE: 42P01\n");
     assert_eq!(run.code, Some(1));
@@ -176,7 +182,14 @@ fn script_stops_at_the_first_error() {
 #[test]
 fn on_error_continue_runs_everything_but_still_fails() {
     let run = tether(
-        &["--on-error", "continue", "-c", "SELECT * FROM missing; SELECT 2 AS b", "-c", "SELECT 1/0"],
+        &[
+            "--on-error",
+            "continue",
+            "-c",
+            "SELECT * FROM missing; SELECT 2 AS b",
+            "-c",
+            "SELECT 1/0",
+        ],
         "",
     );
     assert_eq!(run.stdout, " b\n---\n 2\n(1 row)\n\n");
@@ -234,7 +247,11 @@ fn list_and_describe_relations() {
                          --------+-------+-------\n \
                          public | items | table\n\
                          (1 row)\n";
-    assert!(run.stdout.starts_with("Did not find any relations.\nCREATE TABLE\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("Did not find any relations.\nCREATE TABLE\n"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains(expected_list), "{}", run.stdout);
     assert!(run.stdout.contains("Table \"public.items\"\n"), "{}", run.stdout);
     assert!(
@@ -242,9 +259,21 @@ fn list_and_describe_relations() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains(" id     | integer               | not null |\n"), "{}", run.stdout);
-    assert!(run.stdout.contains(" label  | character varying(20) | not null |\n"), "{}", run.stdout);
-    assert!(run.stdout.contains(" qty    | integer               |          | 0\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(" id     | integer               | not null |\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(" label  | character varying(20) | not null |\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(" qty    | integer               |          | 0\n"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("Indexes:\n"), "{}", run.stdout);
     assert!(run.stdout.contains(" PRIMARY KEY (id)\n"), "{}", run.stdout);
     assert!(run.stdout.contains("Check constraints:\n"), "{}", run.stdout);
@@ -260,22 +289,26 @@ fn describe_missing_relation_is_an_error() {
 
 #[test]
 fn shell_command_runs_with_sh() {
-    let run = tether(&["-c", "SELECT 1 AS a", "-c", "\\! echo hello; echo world", "-c", "SELECT 2 AS b"], "");
+    let run = tether(
+        &["-c", "SELECT 1 AS a", "-c", "\\! echo hello; echo world", "-c", "SELECT 2 AS b"],
+        "",
+    );
     assert_eq!(run.stderr, "");
     assert_eq!(run.stdout, " a\n---\n 1\n(1 row)\n\nhello\nworld\n b\n---\n 2\n(1 row)\n\n");
 }
 
 #[test]
 fn timing_prints_the_time_after_each_statement() {
-    let run = tether(&["-c", "\\timing on", "-c", "SELECT 1 AS a", "-c", "\\timing", "-c", "SELECT 2 AS b"], "");
+    let run = tether(
+        &["-c", "\\timing on", "-c", "SELECT 1 AS a", "-c", "\\timing", "-c", "SELECT 2 AS b"],
+        "",
+    );
     assert_eq!(run.stderr, "");
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines[..6], ["Timing is on.", " a", "---", " 1", "(1 row)", ""]);
     let time = lines[6];
-    let millis = time
-        .strip_prefix("Time: ")
-        .and_then(|rest| rest.strip_suffix(" ms"))
-        .expect("a Time line");
+    let millis =
+        time.strip_prefix("Time: ").and_then(|rest| rest.strip_suffix(" ms")).expect("a Time line");
     let (whole, fraction) = millis.split_once('.').expect("decimal point");
     assert!(whole.chars().all(|c| c.is_ascii_digit()) && !whole.is_empty(), "{time}");
     assert!(fraction.len() == 3 && fraction.chars().all(|c| c.is_ascii_digit()), "{time}");
@@ -309,7 +342,9 @@ fn quit_stops_reading_input() {
 fn help_lists_meta_commands() {
     let run = tether(&["-c", "\\?"], "");
     assert_eq!(run.code, Some(0));
-    for usage in ["\\d [NAME]", "\\format [table|csv|json]", "\\timing [on|off]", "\\! [COMMAND]", "\\q"] {
+    for usage in
+        ["\\d [NAME]", "\\format [table|csv|json]", "\\timing [on|off]", "\\! [COMMAND]", "\\q"]
+    {
         assert!(run.stdout.contains(usage), "{usage} missing from:\n{}", run.stdout);
     }
 }

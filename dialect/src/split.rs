@@ -86,7 +86,12 @@ impl Default for StatementSplitter {
 impl StatementSplitter {
     /// A splitter at line 1 of a script.
     pub fn new() -> Self {
-        StatementSplitter { buffer: String::new(), start: None, next_line: 1, state: LexState::Code }
+        StatementSplitter {
+            buffer: String::new(),
+            start: None,
+            next_line: 1,
+            state: LexState::Code,
+        }
     }
 
     /// True when nothing is open: no partial statement and not inside a comment. The shell shows
@@ -380,7 +385,10 @@ mod tests {
 
     #[test]
     fn semicolons_inside_double_quoted_identifiers() {
-        assert_eq!(texts(r#"SELECT 1 AS "a;""b"; SELECT 2;"#), [r#"SELECT 1 AS "a;""b""#, "SELECT 2"]);
+        assert_eq!(
+            texts(r#"SELECT 1 AS "a;""b"; SELECT 2;"#),
+            [r#"SELECT 1 AS "a;""b""#, "SELECT 2"]
+        );
     }
 
     #[test]

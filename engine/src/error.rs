@@ -25,6 +25,9 @@ pub enum Error {
     /// 42883
     #[error("function {0} does not exist")]
     UndefinedFunction(String),
+    /// 42883: no operator for these operand types. The text says which.
+    #[error("operator does not exist: {0}")]
+    UndefinedOperator(String),
     /// 42704: an index, constraint, type or other named object is missing.
     #[error("{0}")]
     UndefinedObject(String),
@@ -43,6 +46,12 @@ pub enum Error {
     /// 42701
     #[error("column \"{0}\" specified more than once")]
     DuplicateColumn(String),
+    /// 42701: ADD COLUMN / RENAME COLUMN onto an existing name.
+    #[error("column \"{column}\" of relation \"{table}\" already exists")]
+    ColumnExists { table: String, column: String },
+    /// 42701: a user column named like a system column.
+    #[error("column name \"{0}\" conflicts with a system column name")]
+    SystemColumnName(String),
     /// 42710
     #[error("{0}")]
     DuplicateObject(String),
@@ -91,6 +100,12 @@ pub enum Error {
     /// 23505
     #[error("duplicate key value violates unique constraint \"{constraint}\"\nDETAIL: Key ({columns})=({values}) already exists.")]
     UniqueViolation { constraint: String, columns: String, values: String },
+    /// 23505 while building a unique index over existing rows.
+    #[error("could not create unique index \"{index}\"\nDETAIL: Key ({columns})=({values}) is duplicated.")]
+    UniqueIndexBuild { index: String, columns: String, values: String },
+    /// 23502 while adding a NOT NULL column to a table with rows.
+    #[error("column \"{column}\" of relation \"{table}\" contains null values")]
+    NotNullExistingRows { table: String, column: String },
     /// 23502
     #[error("null value in column \"{column}\" of relation \"{table}\" violates not-null constraint")]
     NotNullViolation { table: String, column: String },
@@ -131,13 +146,13 @@ impl Error {
             Error::UndefinedTable(_) => "42P01",
             Error::UndefinedColumn(_) => "42703",
             Error::AmbiguousColumn(_) => "42702",
-            Error::UndefinedFunction(_) => "42883",
+            Error::UndefinedFunction(_) | Error::UndefinedOperator(_) => "42883",
             Error::UndefinedObject(_) => "42704",
             Error::UndefinedSchema(_) => "3F000",
             Error::UndefinedParameter(_) => "42P02",
             Error::DuplicateTable(_) => "42P07",
             Error::DuplicateSchema(_) => "42P06",
-            Error::DuplicateColumn(_) => "42701",
+            Error::DuplicateColumn(_) | Error::ColumnExists { .. } | Error::SystemColumnName(_) => "42701",
             Error::DuplicateObject(_) => "42710",
             Error::DatatypeMismatch(_) => "42804",
             Error::WrongObjectType(_) => "42809",
@@ -153,8 +168,8 @@ impl Error {
             Error::InvalidParameterValue(_) => "22023",
             Error::DataException(_) => "22000",
             Error::CardinalityViolation(_) => "21000",
-            Error::UniqueViolation { .. } => "23505",
-            Error::NotNullViolation { .. } => "23502",
+            Error::UniqueViolation { .. } | Error::UniqueIndexBuild { .. } => "23505",
+            Error::NotNullViolation { .. } | Error::NotNullExistingRows { .. } => "23502",
             Error::CheckViolation { .. } => "23514",
             Error::SerializationFailure => "40001",
             Error::InFailedTransaction => "25P02",

@@ -38,7 +38,10 @@ impl std::error::Error for TetherError {}
 
 impl From<tether_engine::Error> for TetherError {
     fn from(err: tether_engine::Error) -> Self {
-        TetherError { sqlstate: err.sqlstate(), message: err.to_string() }
+        TetherError {
+            sqlstate: err.sqlstate(),
+            message: err.to_string(),
+        }
     }
 }
 
@@ -50,15 +53,23 @@ struct TetherDb {
 
 impl TetherDb {
     fn new(db: &Database) -> Self {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
-        TetherDb { runtime, session: db.connect() }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("tokio runtime");
+        TetherDb {
+            runtime,
+            session: db.connect(),
+        }
     }
 }
 
 fn column_type(data_type: &DataType) -> DefaultColumnType {
     match data_type {
         DataType::Int16 | DataType::Int32 | DataType::Int64 => DefaultColumnType::Integer,
-        DataType::Float32 | DataType::Float64 | DataType::Numeric { .. } => DefaultColumnType::FloatingPoint,
+        DataType::Float32 | DataType::Float64 | DataType::Numeric { .. } => {
+            DefaultColumnType::FloatingPoint
+        }
         _ => DefaultColumnType::Text,
     }
 }
@@ -85,8 +96,16 @@ impl DB for TetherDb {
         let session = &mut self.session;
         let result = self.runtime.block_on(session.execute(sql, &[]))?;
         if result.has_rows() {
-            let types = result.columns.iter().map(|c| column_type(&c.data_type)).collect();
-            let rows = result.rows.iter().map(|row| row.values().iter().map(value_text).collect()).collect();
+            let types = result
+                .columns
+                .iter()
+                .map(|c| column_type(&c.data_type))
+                .collect();
+            let rows = result
+                .rows
+                .iter()
+                .map(|row| row.values().iter().map(value_text).collect())
+                .collect();
             Ok(DBOutput::Rows { types, rows })
         } else {
             Ok(DBOutput::StatementComplete(result.rows_affected()))
@@ -104,7 +123,8 @@ impl DB for TetherDb {
 
 /// Runs every record of one script, collecting all failures.
 fn run_script(path: &Path) -> Result<(), Failed> {
-    let records = sqllogictest::parse_file::<DefaultColumnType>(path).map_err(|e| Failed::from(format!("parse error: {e}")))?;
+    let records = sqllogictest::parse_file::<DefaultColumnType>(path)
+        .map_err(|e| Failed::from(format!("parse error: {e}")))?;
     let db = Database::open_in_memory();
     let mut runner = Runner::new(move || {
         let db = db.clone();
@@ -126,12 +146,19 @@ fn run_script(path: &Path) -> Result<(), Failed> {
     if failures.is_empty() {
         Ok(())
     } else {
-        Err(Failed::from(format!("{} of {} records failed:\n\n{}", failures.len(), total, failures.join("\n"))))
+        Err(Failed::from(format!(
+            "{} of {} records failed:\n\n{}",
+            failures.len(),
+            total,
+            failures.join("\n")
+        )))
     }
 }
 
 fn main() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join("sql");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("sql");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/sql exists")
         .filter_map(|entry| entry.ok().map(|e| e.path()))

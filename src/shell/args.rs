@@ -99,7 +99,9 @@ fn ordered_sources(
     commands: Vec<String>,
     files: Vec<PathBuf>,
 ) -> Vec<ScriptSource> {
-    let positions = |id: &str| matches.indices_of(id).map(Iterator::collect).unwrap_or_else(Vec::new);
+    let positions = |id: &str| -> Vec<usize> {
+        matches.indices_of(id).map(Iterator::collect).unwrap_or_default()
+    };
     let mut sources: Vec<(usize, ScriptSource)> = positions("commands")
         .into_iter()
         .zip(commands.into_iter().map(ScriptSource::Command))
@@ -121,9 +123,10 @@ mod tests {
 
     #[test]
     fn commands_and_files_keep_their_order() {
-        let invocation =
-            Invocation::parse_from(["tether", "-f", "a.sql", "-c", "SELECT 1", "-f", "-", "-c", "\\d"])
-                .expect("valid arguments");
+        let invocation = Invocation::parse_from([
+            "tether", "-f", "a.sql", "-c", "SELECT 1", "-f", "-", "-c", "\\d",
+        ])
+        .expect("valid arguments");
         assert_eq!(
             invocation.sources,
             [

@@ -41,7 +41,11 @@ impl fmt::Display for Location {
 impl ShellError {
     /// A failed statement. A syntax error's statement-relative position is turned into a position
     /// in `source` when the statement came from a named script.
-    pub fn statement(error: tether::Error, statement: &ScriptStatement, source: Option<&str>) -> Self {
+    pub fn statement(
+        error: tether::Error,
+        statement: &ScriptStatement,
+        source: Option<&str>,
+    ) -> Self {
         let location = match (&error, source) {
             (tether::Error::Syntax { line, column, .. }, Some(source)) => {
                 let (line, column) = statement.script_position(*line, *column);

@@ -32,7 +32,9 @@ impl Shell {
             .enable_all()
             .thread_name("tether-shell")
             .build()
-            .map_err(|err| ShellError::Startup(format!("could not start the async runtime: {err}")))?;
+            .map_err(|err| {
+                ShellError::Startup(format!("could not start the async runtime: {err}"))
+            })?;
         let database = Database::open_in_memory();
         let session = database.connect();
         Ok(Shell {

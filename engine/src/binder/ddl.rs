@@ -91,6 +91,9 @@ impl Binder<'_> {
 
     fn bind_column_def(&mut self, column: &ast::ColumnDef) -> Result<(ColumnDef, ColumnConstraints)> {
         let name = names::ident(&column.name);
+        if name == "xmin" {
+            return Err(Error::SystemColumnName(name));
+        }
         let declared = types::declared_type(&column.data_type)?;
         let mut def = ColumnDef {
             name,

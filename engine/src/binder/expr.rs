@@ -46,6 +46,11 @@ impl Binder<'_> {
             E::IsNull(e) | E::IsNotNull(e) => {
                 Ok(Expr::IsNull { expr: Box::new(self.bind_expr(e, scope, ctx)?), negated: matches!(expr, E::IsNotNull(_)) })
             }
+            E::IsUnknown(e) | E::IsNotUnknown(e) => {
+                let inner = self.bind_expr(e, scope, ctx)?;
+                let inner = self.coerce_bool(inner, "IS UNKNOWN")?;
+                Ok(Expr::IsNull { expr: Box::new(inner), negated: matches!(expr, E::IsNotUnknown(_)) })
+            }
             E::IsTrue(e) | E::IsNotTrue(e) | E::IsFalse(e) | E::IsNotFalse(e) => {
                 let inner = self.bind_expr(e, scope, ctx)?;
                 let inner = self.coerce_bool(inner, "IS TRUE")?;
@@ -221,7 +226,7 @@ impl Binder<'_> {
                 };
                 let data_type = inner.data_type();
                 if !data_type.is_numeric() && data_type != DataType::Interval {
-                    return Err(Error::UndefinedFunction(format!("operator does not exist: - {data_type}")));
+                    return Err(Error::UndefinedOperator(format!("- {data_type}")));
                 }
                 Ok(Expr::Negate { expr: Box::new(inner), data_type })
             }
@@ -298,7 +303,7 @@ impl Binder<'_> {
             (false, true) => Ok((l, self.coerce(r, &lt)?)),
             (false, false) => {
                 if compare::common_type(&lt, &rt).is_none() {
-                    return Err(Error::UndefinedFunction(format!("operator does not exist: {lt} = {rt}")));
+                    return Err(Error::UndefinedOperator(format!("{lt} = {rt}")));
                 }
                 Ok((l, r))
             }
@@ -308,7 +313,7 @@ impl Binder<'_> {
     #[allow(clippy::too_many_arguments)]
     fn bind_like(&mut self, expr: &ast::Expr, pattern: &ast::Expr, escape: Option<&ast::Expr>, negated: bool, case_insensitive: bool, scope: &Scope, ctx: ExprContext) -> Result<Expr> {
         let text = self.bind_expr(expr, scope, ctx)?;
-        let text = self.coerce(text, &DataType::Text).or_else(|_| Err(Error::UndefinedFunction("operator does not exist: LIKE on a non-text value".into())))?;
+        let text = self.coerce(text, &DataType::Text).or_else(|_| Err(Error::UndefinedOperator("LIKE on a non-text value".into())))?;
         let pattern = self.bind_expr(pattern, scope, ctx)?;
         let pattern = self.coerce(pattern, &DataType::Text)?;
         let escape = match escape {
@@ -348,6 +353,10 @@ impl Binder<'_> {
     /// `expr::type` / `CAST(expr AS type)`; casts of constants are done now.
     pub(super) fn bind_cast(&mut self, inner: Expr, target: DataType) -> Result<Expr> {
         match inner {
+            Expr::Literal { value: Value::Text(text), data_type: DataType::Unknown } => {
+                let value = crate::types::cast::cast(Value::Text(text), &target, crate::types::CastMode::Explicit)?;
+                Ok(Expr::Literal { value, data_type: target })
+            }
             Expr::Literal { .. } | Expr::Param { data_type: DataType::Unknown, .. } if inner.data_type() == DataType::Unknown => {
                 self.coerce(inner, &target)
             }
@@ -369,7 +378,7 @@ impl Binder<'_> {
         let document = match document.data_type() {
             DataType::Unknown => self.coerce(document, &DataType::Jsonb)?,
             t if t.is_json() => document,
-            t => return Err(Error::UndefinedFunction(format!("operator does not exist: {t} {op} {}", key.data_type()))),
+            t => return Err(Error::UndefinedOperator(format!("{t} {op} {}", key.data_type()))),
         };
         let as_text = matches!(op, BinaryOperator::LongArrow | BinaryOperator::HashLongArrow);
         let key = if key.data_type() == DataType::Unknown { self.coerce(key, &DataType::Text)? } else { key };

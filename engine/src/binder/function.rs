@@ -51,9 +51,10 @@ impl Binder<'_> {
                 Ok(Expr::Coalesce { args, data_type })
             }
             "nullif" => {
+                let count = bound.len();
                 let [l, r]: [Expr; 2] = bound
                     .try_into()
-                    .map_err(|_| Error::UndefinedFunction("nullif needs exactly two arguments".into()))?;
+                    .map_err(|_| Error::UndefinedFunction(format!("nullif with {count} arguments")))?;
                 let (l, r) = self.comparable(l, r)?;
                 let data_type = l.data_type();
                 Ok(Expr::NullIf { left: Box::new(l), right: Box::new(r), data_type })

@@ -7,7 +7,7 @@ use sqlparser::ast::{self, ConflictTarget, OnConflictAction, OnInsert, SetExpr, 
 
 use super::expr::ExprContext;
 use super::scope::Scope;
-use super::statement::{InsertPlan, InsertSource, OnConflict};
+use super::statement::{ConflictAction, InsertPlan, InsertSource, OnConflict};
 use super::{names, Binder, BoundStatement};
 use crate::catalog::TableDef;
 use crate::error::{Error, Result};
@@ -38,6 +38,19 @@ impl Binder<'_> {
             seen
         };
 
+        let mut target_columns = target_columns;
+        if insert.columns.is_empty() {
+            // Without a column list, the values fill the first columns; the rest get defaults.
+            let given = match insert.source.as_deref().map(|q| &*q.body) {
+                Some(SetExpr::Values(values)) => values.rows.first().map(|r| r.content.len()),
+                _ => None,
+            };
+            if let Some(width) = given {
+                if width < target_columns.len() {
+                    target_columns.truncate(width);
+                }
+            }
+        }
         let source = match &insert.source {
             None => InsertSource::Values(vec![vec![]]),
             Some(query) => match &*query.body {
@@ -46,6 +59,9 @@ impl Binder<'_> {
                 }
                 _ => {
                     let (plan, columns) = self.bind_query(query)?;
+                    if insert.columns.is_empty() && columns.len() < target_columns.len() {
+                        target_columns.truncate(columns.len());
+                    }
                     if columns.len() != target_columns.len() {
                         return Err(arity_error(columns.len(), target_columns.len()));
                     }
@@ -95,30 +111,54 @@ impl Binder<'_> {
     }
 
     fn bind_on_conflict(&mut self, def: &Arc<TableDef>, conflict: &ast::OnConflict) -> Result<OnConflict> {
-        if let Some(ConflictTarget::Columns(columns)) = &conflict.conflict_target {
-            let positions: Vec<usize> = columns
-                .iter()
-                .map(|c| def.column_position(&names::ident(c)).ok_or_else(|| Error::UndefinedColumn(names::ident(c))))
-                .collect::<Result<_>>()?;
-            let mut sorted = positions.clone();
-            sorted.sort_unstable();
-            let matches_key = |cols: &[usize]| {
-                let mut c = cols.to_vec();
-                c.sort_unstable();
-                c == sorted
-            };
-            if !matches_key(&def.primary_key) && !def.indexes.iter().any(|i| i.unique && matches_key(&i.columns)) {
-                return Err(Error::InvalidColumnReference(
-                    "there is no unique or exclusion constraint matching the ON CONFLICT specification".into(),
-                ));
+        let constraint = match &conflict.conflict_target {
+            None => None,
+            Some(ConflictTarget::Columns(columns)) => {
+                let mut wanted: Vec<usize> = columns
+                    .iter()
+                    .map(|c| def.column_position(&names::ident(c)).ok_or_else(|| Error::UndefinedColumn(names::ident(c))))
+                    .collect::<Result<_>>()?;
+                wanted.sort_unstable();
+                let same_columns = |cols: &[usize]| {
+                    let mut c = cols.to_vec();
+                    c.sort_unstable();
+                    c == wanted
+                };
+                let name = if !def.primary_key.is_empty() && same_columns(&def.primary_key) {
+                    def.primary_key_name.clone()
+                } else {
+                    def.indexes.iter().find(|i| i.unique && same_columns(&i.columns)).map(|i| i.name.clone())
+                };
+                Some(name.ok_or_else(|| {
+                    Error::InvalidColumnReference(
+                        "there is no unique or exclusion constraint matching the ON CONFLICT specification".into(),
+                    )
+                })?)
             }
-        }
-        match &conflict.action {
-            OnConflictAction::DoNothing => Ok(OnConflict::DoNothing),
+            Some(ConflictTarget::OnConstraint(name)) => {
+                let (_, name) = names::object_name(name)?;
+                let known = def.primary_key_name.as_deref() == Some(name.as_str())
+                    || def.indexes.iter().any(|i| i.unique && i.name == name);
+                if !known {
+                    return Err(Error::UndefinedObject(format!(
+                        "constraint \"{name}\" for table \"{}\" does not exist",
+                        def.name
+                    )));
+                }
+                Some(name)
+            }
+        };
+        let action = match &conflict.action {
+            OnConflictAction::DoNothing => ConflictAction::DoNothing,
             OnConflictAction::DoUpdate(update) => {
+                if constraint.is_none() {
+                    return Err(Error::InvalidStatement(
+                        "ON CONFLICT DO UPDATE requires inference specification or constraint name".into(),
+                    ));
+                }
                 let mut scope = Self::table_scope(def, &def.name);
                 let excluded = Self::table_scope(def, "excluded");
-                scope.columns.extend(excluded.columns.into_iter().filter(|c| c.name != "xmin" || !c.hidden));
+                scope.columns.extend(excluded.columns.into_iter().filter(|c| !c.hidden));
                 let assignments = self.bind_assignments(def, &update.assignments, &scope)?;
                 let filter = match &update.selection {
                     Some(s) => {
@@ -127,9 +167,10 @@ impl Binder<'_> {
                     }
                     None => None,
                 };
-                Ok(OnConflict::DoUpdate { assignments, filter })
+                ConflictAction::DoUpdate { assignments, filter }
             }
-        }
+        };
+        Ok(OnConflict { constraint, action })
     }
 }
 

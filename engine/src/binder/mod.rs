@@ -17,7 +17,7 @@ mod types;
 pub use expr::ExprContext;
 pub use scope::{Scope, ScopeColumn};
 pub use statement::{
-    AlterAction, BoundStatement, DdlStatement, DeletePlan, InsertPlan, InsertSource, OnConflict, Returning,
+    AlterAction, BoundStatement, ConflictAction, DdlStatement, DeletePlan, InsertPlan, InsertSource, OnConflict, Returning,
     TransactionStatement, UpdatePlan,
 };
 

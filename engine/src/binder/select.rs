@@ -36,11 +36,21 @@ impl Binder<'_> {
                 OrderByKind::All(_) => return Err(Error::unsupported("ORDER BY ALL")),
             },
         };
-        let (limit, offset) = match &query.limit_clause {
+        let (mut limit, offset) = match &query.limit_clause {
             None => (None, None),
             Some(LimitClause::LimitOffset { limit, offset, .. }) => (limit.as_ref(), offset.as_ref().map(|o| &o.value)),
             Some(LimitClause::OffsetCommaLimit { offset, limit }) => (Some(limit), Some(offset)),
         };
+        let fetch_one = ast::Expr::value(ast::Value::Number("1".into(), false));
+        if let Some(fetch) = &query.fetch {
+            if fetch.with_ties || fetch.percent {
+                return Err(Error::unsupported("FETCH FIRST ... WITH TIES / PERCENT"));
+            }
+            if limit.is_some() {
+                return Err(Error::InvalidStatement("LIMIT and FETCH FIRST cannot be used together".into()));
+            }
+            limit = Some(fetch.quantity.as_ref().unwrap_or(&fetch_one));
+        }
         let (plan, columns) = match &*query.body {
             SetExpr::Select(select) => self.bind_select(select, order_by)?,
             SetExpr::Values(values) => {
@@ -142,7 +152,7 @@ impl Binder<'_> {
         if aggregating {
             let mut aggregates: Vec<AggregateCall> = Vec::new();
             let groups = group_exprs.clone();
-            let mut rewrite = |e: Expr| rewrite_grouped(e, &groups, &mut aggregates);
+            let mut rewrite = |e: Expr| rewrite_grouped(e, &groups, &mut aggregates, &scope);
             for item in &mut items {
                 item.expr = rewrite(std::mem::replace(&mut item.expr, Expr::literal(crate::Value::Null)))?;
             }
@@ -325,7 +335,7 @@ impl Binder<'_> {
 
 /// Replaces, top-down, GROUP BY expressions by their output column and aggregate calls by
 /// theirs; any other column reference is a grouping error.
-fn rewrite_grouped(expr: Expr, groups: &[Expr], aggregates: &mut Vec<AggregateCall>) -> Result<Expr> {
+fn rewrite_grouped(expr: Expr, groups: &[Expr], aggregates: &mut Vec<AggregateCall>, scope: &Scope) -> Result<Expr> {
     if let Some(k) = groups.iter().position(|g| g.same_as(&expr)) {
         return Ok(Expr::Column { index: k, data_type: expr.data_type() });
     }
@@ -336,10 +346,19 @@ fn rewrite_grouped(expr: Expr, groups: &[Expr], aggregates: &mut Vec<AggregateCa
             aggregates.push(*call);
             Ok(Expr::Column { index, data_type })
         }
-        Expr::Column { .. } => Err(Error::Grouping(
-            "column must appear in the GROUP BY clause or be used in an aggregate function".into(),
-        )),
-        other => other.map_children(&mut |child| rewrite_grouped(child, groups, aggregates)),
+        Expr::Column { index, .. } => {
+            let name = scope.columns.get(index).map_or_else(
+                || "?".to_string(),
+                |c| match &c.qualifier {
+                    Some(q) => format!("{q}.{}", c.name),
+                    None => c.name.clone(),
+                },
+            );
+            Err(Error::Grouping(format!(
+                "column \"{name}\" must appear in the GROUP BY clause or be used in an aggregate function"
+            )))
+        }
+        other => other.map_children(&mut |child| rewrite_grouped(child, groups, aggregates, scope)),
     }
 }
 

@@ -43,9 +43,17 @@ pub enum InsertSource {
     Query(Plan),
 }
 
-/// `ON CONFLICT` handling.
+/// `ON CONFLICT [target] action`.
 #[derive(Debug, Clone)]
-pub enum OnConflict {
+pub struct OnConflict {
+    /// The constraint (primary key or unique index name) the clause handles; `None` = any.
+    pub constraint: Option<String>,
+    pub action: ConflictAction,
+}
+
+/// What `ON CONFLICT` does with a conflicting row.
+#[derive(Debug, Clone)]
+pub enum ConflictAction {
     DoNothing,
     /// Assignments and optional WHERE, bound over the existing row (physical columns, `xmin`)
     /// followed by the proposed row (`excluded`, physical columns).

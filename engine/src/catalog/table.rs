@@ -60,13 +60,4 @@ impl Table {
             .ok_or_else(|| Error::DataException("nextval: reached maximum value of sequence".into()))?;
         Ok(*current)
     }
-
-    /// Makes sure the sequence will not hand out `value` or anything below it again.
-    pub fn advance_sequence(&self, position: usize, value: i64) {
-        let mut sequences = self.sequences.lock();
-        let current = sequences.entry(position).or_insert(0);
-        if value > *current {
-            *current = value;
-        }
-    }
 }

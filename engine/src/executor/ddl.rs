@@ -94,7 +94,7 @@ pub fn execute_ddl(ddl: &DdlStatement, catalog: &mut Catalog, txn: &mut Transact
             let mut data = table.data.write();
             let built = data.build_index(&new_def, &index.columns);
             if index.unique {
-                check_unique(index.columns.len(), &built, &index.name)?;
+                check_unique(&new_def, &index.columns, &built, &index.name)?;
             }
             let previous_indexes = data.indexes.clone();
             data.indexes.push(built);
@@ -134,7 +134,8 @@ pub fn execute_ddl(ddl: &DdlStatement, catalog: &mut Catalog, txn: &mut Transact
 }
 
 /// Fails if two live rows share the values of a new unique index.
-fn check_unique(width: usize, built: &IndexData, name: &str) -> Result<()> {
+fn check_unique(def: &TableDef, columns: &[usize], built: &IndexData, name: &str) -> Result<()> {
+    let width = columns.len();
     let mut previous: Option<&[Value]> = None;
     let mut previous_key: Option<&[Value]> = None;
     for entry in &built.entries {
@@ -143,9 +144,9 @@ fn check_unique(width: usize, built: &IndexData, name: &str) -> Result<()> {
             continue;
         }
         if previous == Some(values) && previous_key != Some(key) {
-            return Err(Error::UniqueViolation {
-                constraint: name.to_string(),
-                columns: String::new(),
+            return Err(Error::UniqueIndexBuild {
+                index: name.to_string(),
+                columns: def.column_names(columns),
                 values: values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", "),
             });
         }
@@ -165,7 +166,7 @@ fn alter_table(catalog: &mut Catalog, table: &Arc<Table>, action: &AlterAction, 
                 if *if_not_exists {
                     return Ok(());
                 }
-                return Err(Error::DuplicateColumn(column.name.clone()));
+                return Err(Error::ColumnExists { table: def.name.clone(), column: column.name.clone() });
             }
             let has_rows = !table.data.read().rows.is_empty();
             if has_rows && column.identity.is_some() {
@@ -177,7 +178,7 @@ fn alter_table(catalog: &mut Catalog, table: &Arc<Table>, action: &AlterAction, 
                 None => Value::Null,
             };
             if has_rows && column.missing.is_null() && !column.nullable {
-                return Err(Error::NotNullViolation { table: def.name.clone(), column: column.name.clone() });
+                return Err(Error::NotNullExistingRows { table: def.name.clone(), column: column.name.clone() });
             }
             let position = new_def.columns.len();
             new_def.columns.push(column.clone());
@@ -187,7 +188,8 @@ fn alter_table(catalog: &mut Catalog, table: &Arc<Table>, action: &AlterAction, 
                 new_def.indexes.push(crate::catalog::IndexDef { name, columns: vec![position], unique: true });
                 let data = table.data.read();
                 let built = data.build_index(&new_def, &[position]);
-                check_unique(1, &built, &column.name)?;
+                let index_name = new_def.indexes.last().map_or(String::new(), |i| i.name.clone());
+                check_unique(&new_def, &[position], &built, &index_name)?;
                 let mut indexes = data.indexes.clone();
                 indexes.push(built);
                 new_indexes = Some(indexes);
@@ -223,8 +225,8 @@ fn alter_table(catalog: &mut Catalog, table: &Arc<Table>, action: &AlterAction, 
         }
         AlterAction::RenameColumn { from, to } => {
             let position = new_def.column_position(from).ok_or_else(|| Error::UndefinedColumn(from.clone()))?;
-            if new_def.column_position(to).is_some() {
-                return Err(Error::DuplicateColumn(to.clone()));
+            if new_def.column_position(to).is_some() || to == "xmin" {
+                return Err(Error::ColumnExists { table: def.name.clone(), column: to.clone() });
             }
             new_def.columns[position].name = to.clone();
         }

@@ -50,7 +50,7 @@ impl fmt::Display for ArithOp {
 }
 
 fn no_operator(op: ArithOp, left: &DataType, right: &DataType) -> Error {
-    Error::UndefinedFunction(format!("operator does not exist: {left} {op} {right}"))
+    Error::UndefinedOperator(format!("{left} {op} {right}"))
 }
 
 fn integer_rank(ty: &DataType) -> u8 {
@@ -97,7 +97,7 @@ pub fn result_type(op: ArithOp, left: &DataType, right: &DataType) -> Result<Dat
         return concat_type(left, right).ok_or_else(|| no_operator(op, left, right));
     }
     match (left, right) {
-        (T::Unknown, T::Unknown) => Err(Error::UndefinedFunction(format!(
+        (T::Unknown, T::Unknown) => Err(Error::DatatypeMismatch(format!(
             "operator is not unique: unknown {op} unknown"
         ))),
         (T::Unknown, known) | (known, T::Unknown) => {
@@ -448,8 +448,7 @@ pub fn negate(value: &Value) -> Result<Value> {
         Value::Numeric(d) => Value::numeric(-(**d).clone()),
         Value::Interval(iv) => Value::Interval(iv.checked_neg()?),
         other => {
-            return Err(Error::UndefinedFunction(format!(
-                "operator does not exist: - {}",
+            return Err(Error::UndefinedOperator(format!("- {}",
                 other.data_type()
             )))
         }

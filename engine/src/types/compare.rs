@@ -16,7 +16,7 @@ use std::hash::{Hash, Hasher};
 use bigdecimal::ToPrimitive;
 use chrono::{NaiveDateTime, NaiveTime};
 
-use super::numeric::from_f64_exact;
+use super::numeric::{from_f64_exact, to_f64};
 use super::{DataType, Decimal, Value};
 use crate::error::{Error, Result};
 
@@ -234,21 +234,40 @@ impl Hash for Value {
 }
 
 /// SQL comparison: `Ok(None)` when either side is NULL, otherwise the ordering. Numbers compare
-/// across all numeric variants (NaN equals NaN and is above all numbers, as in PostgreSQL);
+/// across all numeric variants: exactly between integers and numerics, and as double precision
+/// when either side is a float (so `0.1::float8 = 0.1` is true, as in PostgreSQL, although the
+/// total order of `Value` keeps them apart); NaN equals NaN and is above all numbers;
 /// DATE, TIMESTAMP and TIMESTAMPTZ compare as points in time. Values of types that have no
 /// comparison operator between them fail with 42883 (the binder normally prevents that).
 pub fn sql_compare(a: &Value, b: &Value) -> Result<Option<Ordering>> {
     if a.is_null() || b.is_null() {
         return Ok(None);
     }
+    if let (Some(x), Some(y)) = (as_number(a), as_number(b)) {
+        let is_float = |n: Number<'_>| matches!(n, Number::Float(_));
+        if is_float(x) || is_float(y) {
+            // PostgreSQL compares a float with another number as double precision.
+            return Ok(Some(compare_floats(number_as_f64(x)?, number_as_f64(y)?)));
+        }
+    }
     match compare_same_family(a, b) {
         Some(ordering) => Ok(Some(ordering)),
-        None => Err(Error::UndefinedFunction(format!(
-            "operator does not exist: {} = {}",
+        None => Err(Error::UndefinedOperator(format!("{} = {}",
             a.data_type(),
             b.data_type()
         ))),
     }
+}
+
+/// A number converted to double precision, as PostgreSQL's implicit casts do.
+fn number_as_f64(number: Number<'_>) -> Result<f64> {
+    Ok(match number {
+        // Integers beyond 2^53 round, as in PostgreSQL's int8 -> float8 cast.
+        #[allow(clippy::cast_precision_loss)]
+        Number::Int(i) => i as f64,
+        Number::Float(f) => f,
+        Number::Decimal(d) => to_f64(d)?,
+    })
 }
 
 fn integer_rank(ty: &DataType) -> Option<u8> {

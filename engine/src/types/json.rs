@@ -7,9 +7,10 @@
 
 mod tree;
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
-use self::tree::Json;
+use self::tree::{Json, Step};
 use super::numeric::{parse_numeric, write_numeric};
 use super::Value;
 use crate::error::{Error, Result};
@@ -92,82 +93,74 @@ fn document_text<'a>(document: &'a Value, operator: &str, key: &Value) -> Result
     match document {
         Value::Null => Ok(None),
         Value::Json(text) | Value::Text(text) => Ok(Some(text)),
-        other => Err(Error::UndefinedFunction(format!(
-            "operator does not exist: {} {operator} {}",
+        other => Err(Error::UndefinedOperator(format!("{} {operator} {}",
             other.data_type(),
             key.data_type()
         ))),
     }
 }
 
-/// One step of an access path: an object key or an array position.
-enum Step<'a> {
-    Key(&'a str),
-    Index(i64),
-    /// A path element that is text: a key for objects, an integer position for arrays.
-    Either(String),
-}
-
-fn step<'a>(current: &'a Json, step: &Step<'_>) -> Option<&'a Json> {
-    let index_into = |items: &'a [Json], index: i64| -> Option<&'a Json> {
-        let len = i64::try_from(items.len()).ok()?;
-        let position = if index < 0 {
-            len.checked_add(index)?
-        } else {
-            index
-        };
-        items.get(usize::try_from(position).ok()?)
+/// Turns the selected source text into the operator's result.
+fn output(selected: Option<&str>, as_text: bool) -> Result<Value> {
+    let Some(raw) = selected else {
+        return Ok(Value::Null);
     };
-    match (current, step) {
-        (Json::Object(members), Step::Key(key)) => {
-            members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
-        }
-        (Json::Object(members), Step::Either(key)) => {
-            members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
-        }
-        (Json::Array(items), Step::Index(index)) => index_into(items, *index),
-        (Json::Array(items), Step::Either(text)) => index_into(items, text.trim().parse().ok()?),
-        _ => None,
+    if !as_text {
+        return Ok(Value::Json(Arc::from(raw)));
     }
+    if raw.starts_with('"') {
+        return match tree::parse(raw) {
+            Ok(Json::String(s)) => Ok(Value::Text(Arc::from(s))),
+            _ => Err(invalid_json(raw)),
+        };
+    }
+    Ok(if raw == "null" {
+        Value::Null
+    } else {
+        Value::Text(Arc::from(raw))
+    })
 }
 
-/// Turns the selected element into the operator's result.
-fn output(element: Option<&Json>, as_text: bool) -> Value {
-    match (element, as_text) {
-        (None, _) | (Some(Json::Null), true) => Value::Null,
-        (Some(Json::String(s)), true) => Value::Text(Arc::from(s.as_str())),
-        (Some(other), true) => Value::Text(Arc::from(other.to_string())),
-        (Some(other), false) => Value::Json(Arc::from(other.to_string())),
+fn select<'a>(text: &'a str, step: &Step<'_>) -> Result<Option<&'a str>> {
+    tree::select(text, step).map_err(|_| invalid_json(text))
+}
+
+/// Validates documents that arrive as TEXT; JSON values were validated when created.
+fn check_document(document: &Value, text: &str) -> Result<()> {
+    match document {
+        Value::Json(_) => Ok(()),
+        _ => validate_json(text),
     }
 }
 
 /// The `->` (`as_text = false`) and `->>` (`as_text = true`) operators.
 ///
-/// A text key selects an object field, an integer key an array element (negative counts from
-/// the end). A missing field or element, a key of the wrong kind for the container, or a NULL
-/// operand gives NULL. `->` returns [`Value::Json`] (the element in jsonb output style); `->>`
-/// returns [`Value::Text`], with strings unquoted and JSON `null` as SQL NULL.
+/// A text key selects an object field (the last one if the key repeats), an integer key an
+/// array element (negative counts from the end). A missing field or element, a key of the wrong
+/// kind for the container, or a NULL operand gives NULL. `->` returns [`Value::Json`] holding
+/// the element's text exactly as it appears in the document (so `json` keeps its spacing and
+/// `jsonb` stays normalised); `->>` returns [`Value::Text`], with strings unquoted and JSON
+/// `null` as SQL NULL.
 pub fn json_get(document: &Value, key: &Value, as_text: bool) -> Result<Value> {
     let operator = if as_text { "->>" } else { "->" };
     let Some(text) = document_text(document, operator, key)? else {
         return Ok(Value::Null);
     };
-    let step_for_key = match key {
+    let step = match key {
         Value::Null => return Ok(Value::Null),
         Value::Text(k) => Step::Key(k),
         other => match other.as_i64() {
             Some(index) => Step::Index(index),
             None => {
-                return Err(Error::UndefinedFunction(format!(
-                    "operator does not exist: {} {operator} {}",
+                return Err(Error::UndefinedOperator(format!("{} {operator} {}",
                     document.data_type(),
                     other.data_type()
                 )))
             }
         },
     };
-    let root = parse_document(text)?;
-    Ok(output(step(&root, &step_for_key), as_text))
+    check_document(document, text)?;
+    output(select(text, &step)?, as_text)
 }
 
 /// The `#>` (`as_text = false`) and `#>>` (`as_text = true`) operators: follows `path` (text
@@ -178,13 +171,13 @@ pub fn json_get_path(document: &Value, path: &[Value], as_text: bool) -> Result<
     let Some(text) = document_text(document, operator, &Value::Text(Arc::from("")))? else {
         return Ok(Value::Null);
     };
-    let mut steps = Vec::with_capacity(path.len());
+    let mut keys = Vec::with_capacity(path.len());
     for element in path {
-        steps.push(match element {
+        keys.push(match element {
             Value::Null => return Ok(Value::Null),
-            Value::Text(k) => Step::Either(k.to_string()),
+            Value::Text(k) => Cow::Borrowed(&**k),
             other => match other.as_i64() {
-                Some(index) => Step::Either(index.to_string()),
+                Some(index) => Cow::Owned(index.to_string()),
                 None => {
                     return Err(Error::DatatypeMismatch(format!(
                         "path element must be text, not {}",
@@ -194,12 +187,15 @@ pub fn json_get_path(document: &Value, path: &[Value], as_text: bool) -> Result<
             },
         });
     }
-    let root = parse_document(text)?;
-    let mut current = Some(&root);
-    for s in &steps {
-        current = current.and_then(|c| step(c, s));
+    check_document(document, text)?;
+    let mut current = text.trim_matches([' ', '\t', '\n', '\r']);
+    for key in &keys {
+        match select(current, &Step::KeyOrIndex(key))? {
+            Some(next) => current = next,
+            None => return Ok(Value::Null),
+        }
     }
-    Ok(output(current, as_text))
+    output(Some(current), as_text)
 }
 
 /// JSONB `||`: two objects merge (right-hand keys win); otherwise both sides become arrays
@@ -231,7 +227,56 @@ fn into_items(value: Json) -> Vec<Json> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// Random JSON texts: nested arrays and objects (with repeated keys) of random scalars.
+    fn json_text() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            Just("null".to_string()),
+            Just("true".to_string()),
+            Just("false".to_string()),
+            "-?(0|[1-9][0-9]{0,20})(\\.[0-9]{1,10})?([eE][+-]?[0-9]{1,2})?",
+            "[a-z0-9 \\\\\"\u{e9}\u{1}/]{0,8}"
+                .prop_map(|s| serde_json::Value::String(s).to_string()),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6)
+                    .prop_map(|items| format!("[{}]", items.join(","))),
+                proptest::collection::vec(("[a-c]{1,2}", inner), 0..6).prop_map(|members| {
+                    let members: Vec<String> = members
+                        .iter()
+                        .map(|(k, v)| format!("\"{k}\" : {v}"))
+                        .collect();
+                    format!("{{ {} }}", members.join(" ,"))
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn jsonb_normalisation_is_idempotent_and_valid(text in json_text()) {
+            prop_assert!(validate_json(&text).is_ok(), "{}", text);
+            let normalized = normalize_jsonb(&text);
+            prop_assert!(normalized.is_ok(), "{}: {:?}", text, normalized);
+            let normalized = normalized.unwrap_or_default();
+            prop_assert_eq!(normalize_jsonb(&normalized).ok(), Some(normalized.clone()));
+            prop_assert!(serde_json::from_str::<serde_json::Value>(&normalized).is_ok());
+        }
+
+        #[test]
+        fn json_functions_never_panic(text in "\\PC{0,40}", key in "\\PC{0,3}", index in any::<i64>()) {
+            let document = Value::Json(Arc::from(text.as_str()));
+            let _ = normalize_jsonb(&text);
+            let _ = json_get(&document, &Value::text(key.as_str()), true);
+            let _ = json_get(&document, &Value::Int64(index), false);
+            let _ = json_get_path(&document, &[Value::text(key.as_str()), Value::Int64(index)], true);
+            let _ = jsonb_concat(&text, &text);
+        }
+    }
 
     fn json(text: &str) -> Value {
         Value::Json(Arc::from(text))
@@ -283,6 +328,15 @@ mod tests {
             Some(Value::Null)
         );
         assert!(json_get(&Value::Int32(1), &Value::text("a"), false).is_err());
+
+        // json elements come back exactly as written; strings are unescaped by ->>.
+        let compact = json(r#"{"b": 1,  "a": [1,2], "s": "x\"y"}"#);
+        let get = |key: &str, as_text| json_get(&compact, &Value::text(key), as_text).ok();
+        assert_eq!(get("a", false), Some(json("[1,2]")));
+        assert_eq!(get("a", true), Some(Value::text("[1,2]")));
+        assert_eq!(get("s", false), Some(json(r#""x\"y""#)));
+        assert_eq!(get("s", true), Some(Value::text("x\"y")));
+        assert!(json_get(&Value::text("{bad"), &Value::text("a"), false).is_err());
 
         let array = json("[1, 2, 3]");
         let at = |i: i64| json_get(&array, &Value::Int64(i), true).ok();

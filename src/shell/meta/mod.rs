@@ -77,9 +77,9 @@ pub fn run(shell: &mut Shell, line: &str) -> Result<MetaFlow, ShellError> {
 fn split_command(line: &str) -> (&str, &str) {
     let body = line.strip_prefix('\\').unwrap_or(line);
     let name_len = match body.chars().next() {
-        Some(first) if first.is_alphanumeric() => body
-            .find(|c: char| !c.is_alphanumeric() && c != '_')
-            .unwrap_or(body.len()),
+        Some(first) if first.is_alphanumeric() => {
+            body.find(|c: char| !c.is_alphanumeric() && c != '_').unwrap_or(body.len())
+        }
         Some(first) => first.len_utf8(),
         None => 0,
     };
@@ -104,7 +104,11 @@ mod tests {
     #[test]
     fn command_names_are_unique() {
         for (i, command) in COMMANDS.iter().enumerate() {
-            assert!(COMMANDS[i + 1..].iter().all(|other| other.name != command.name), "{}", command.name);
+            assert!(
+                COMMANDS[i + 1..].iter().all(|other| other.name != command.name),
+                "{}",
+                command.name
+            );
         }
     }
 }

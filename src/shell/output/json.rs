@@ -150,7 +150,12 @@ mod tests {
     #[test]
     fn typed_values() {
         let text = render(
-            &[("id", DataType::Int64), ("ok", DataType::Bool), ("name", DataType::Text), ("gone", DataType::Text)],
+            &[
+                ("id", DataType::Int64),
+                ("ok", DataType::Bool),
+                ("name", DataType::Text),
+                ("gone", DataType::Text),
+            ],
             &[vec![Value::Int64(1), Value::Bool(true), Value::text("a \"q\"\n"), Value::Null]],
         );
         assert_eq!(text, "{\"id\":1,\"ok\":true,\"name\":\"a \\\"q\\\"\\n\",\"gone\":null}\n");

@@ -55,7 +55,8 @@ impl TextTable {
     /// Writes the table, followed by an empty line.
     pub fn write(&self, out: &mut impl Write) -> io::Result<()> {
         let widths = self.column_widths();
-        let total_width: usize = widths.iter().map(|w| w + 2).sum::<usize>() + widths.len().saturating_sub(1);
+        let total_width: usize =
+            widths.iter().map(|w| w + 2).sum::<usize>() + widths.len().saturating_sub(1);
         if let Some(title) = &self.title {
             let indent = total_width.saturating_sub(title.width()) / 2;
             writeln!(out, "{:indent$}{title}", "")?;
@@ -99,7 +100,8 @@ impl TextTable {
 
     /// Writes one row; multi-line cells take several output lines.
     fn write_row(&self, out: &mut impl Write, row: &[String], widths: &[usize]) -> io::Result<()> {
-        let cell_lines: Vec<Vec<&str>> = row.iter().map(|cell| cell.split('\n').collect()).collect();
+        let cell_lines: Vec<Vec<&str>> =
+            row.iter().map(|cell| cell.split('\n').collect()).collect();
         let height = cell_lines.iter().map(Vec::len).max().unwrap_or(1);
         for line_index in 0..height {
             let mut line = String::new();
@@ -167,12 +169,10 @@ mod tests {
 
     #[test]
     fn query_result_table() {
-        let rows = [vec![Value::Int32(1), Value::text("alice")], vec![Value::Int32(22), Value::Null]];
+        let rows =
+            [vec![Value::Int32(1), Value::text("alice")], vec![Value::Int32(22), Value::Null]];
         let table = TextTable::from_values(&columns(), rows.iter().map(Vec::as_slice));
-        assert_eq!(
-            render(&table),
-            " id | name\n----+-------\n  1 | alice\n 22 |\n(2 rows)\n\n"
-        );
+        assert_eq!(render(&table), " id | name\n----+-------\n  1 | alice\n 22 |\n(2 rows)\n\n");
     }
 
     #[test]
@@ -198,9 +198,6 @@ mod tests {
         table.title = Some("Tables".into());
         table.rows.push(vec!["日本".into()]);
         table.rows.push(vec!["abcdefghij".into()]);
-        assert_eq!(
-            render(&table),
-            "   Tables\n    Name\n------------\n 日本\n abcdefghij\n\n"
-        );
+        assert_eq!(render(&table), "   Tables\n    Name\n------------\n 日本\n abcdefghij\n\n");
     }
 }

@@ -7,7 +7,9 @@ use super::super::{collect, ExecContext};
 use super::row::{default_value, prepare_row};
 use super::update::replace_row;
 use super::{primary_key, returning_row};
-use crate::binder::{InsertPlan, InsertSource, OnConflict};
+use std::collections::HashSet;
+
+use crate::binder::{ConflictAction, InsertPlan, InsertSource};
 use crate::catalog::TableDef;
 use crate::error::{Error, Result};
 use crate::expr::{eval_predicate, Expr};
@@ -28,9 +30,10 @@ pub fn execute_insert(plan: &InsertPlan, txn: &mut Transaction, ctx: &ExecContex
     };
     let mut count = 0u64;
     let mut returned = Vec::new();
+    let mut written = HashSet::new();
     for source in source_rows {
         let values = build_row(plan, source, ctx)?;
-        if let Some(version) = insert_row(plan, txn, ctx, values)? {
+        if let Some(version) = insert_row(plan, txn, ctx, values, &mut written)? {
             count += 1;
             if let Some(returning) = &plan.returning {
                 returned.push(returning_row(returning, &version.values, version.xmin, ctx)?);
@@ -51,13 +54,7 @@ fn build_row(plan: &InsertPlan, source: Vec<Option<Value>>, ctx: &ExecContext) -
     for (position, (column, given)) in def.columns.iter().zip(given).enumerate() {
         let value = match (given, column.identity) {
             (Some(Some(_)), Some(identity)) if identity.always => return Err(Error::GeneratedAlways(column.name.clone())),
-            (Some(Some(v)), Some(_)) => {
-                if let Some(n) = v.as_i64() {
-                    plan.table.advance_sequence(position, n);
-                }
-                v
-            }
-            (Some(Some(v)), None) => v,
+            (Some(Some(v)), _) => v,
             (_, Some(_)) => Value::Int64(plan.table.next_sequence_value(position)?),
             (_, None) if column.dropped => Value::Null,
             (_, None) => default_value(column.default.as_ref().map(|d| &d.expr), ctx)?,
@@ -68,28 +65,44 @@ fn build_row(plan: &InsertPlan, source: Vec<Option<Value>>, ctx: &ExecContext) -
 }
 
 /// Inserts one prepared row; `None` when ON CONFLICT DO NOTHING (or a DO UPDATE whose WHERE
-/// rejected the existing row) skipped it.
-fn insert_row(plan: &InsertPlan, txn: &mut Transaction, ctx: &ExecContext, values: Box<[Value]>) -> Result<Option<Arc<RowVersion>>> {
+/// rejected the existing row) skipped it. `written` holds the keys this statement has already
+/// inserted or updated: DO UPDATE may not touch a row twice.
+fn insert_row(
+    plan: &InsertPlan,
+    txn: &mut Transaction,
+    ctx: &ExecContext,
+    values: Box<[Value]>,
+    written: &mut HashSet<Key>,
+) -> Result<Option<Arc<RowVersion>>> {
     let def = &plan.def;
     let key: Key = if def.primary_key.is_empty() { plan.table.data.write().allocate_row_id() } else { primary_key(def, &values) };
     let version = Arc::new(RowVersion::new(txn.id(), values));
     let outcome = plan.table.data.write().insert(def, key.clone(), version.clone(), &ctx.snapshot);
-    match outcome {
-        Ok(()) => {
-            txn.writes.push(WriteRecord::Created { table: plan.table.clone(), key, version: version.clone() });
-            Ok(Some(version))
+    let conflict = match (outcome, &plan.on_conflict) {
+        (Ok(()), _) => {
+            txn.writes.push(WriteRecord::Created { table: plan.table.clone(), key: key.clone(), version: version.clone() });
+            written.insert(key);
+            return Ok(Some(version));
         }
-        Err(Error::UniqueViolation { .. }) if plan.on_conflict.is_some() => match &plan.on_conflict {
-            Some(OnConflict::DoUpdate { assignments, filter }) => {
-                let Some((existing_key, existing)) = find_conflicting(def, plan, &version.values, ctx) else {
-                    return Err(Error::SerializationFailure);
-                };
-                do_update(plan, txn, ctx, (&existing_key, &existing), &version.values, assignments, filter.as_ref())
-            }
-            _ => Ok(None),
-        },
-        Err(e) => Err(e),
+        (Err(Error::UniqueViolation { constraint, .. }), Some(on_conflict))
+            if on_conflict.constraint.as_ref().is_none_or(|c| *c == constraint) =>
+        {
+            on_conflict
+        }
+        (Err(e), _) => return Err(e),
+    };
+    let ConflictAction::DoUpdate { assignments, filter } = &conflict.action else {
+        return Ok(None);
+    };
+    let Some((existing_key, existing)) = find_conflicting(def, plan, conflict.constraint.as_deref(), &version.values, ctx) else {
+        return Err(Error::SerializationFailure);
+    };
+    if !written.insert(existing_key.clone()) {
+        return Err(Error::CardinalityViolation(
+            "ON CONFLICT DO UPDATE command cannot affect row a second time".into(),
+        ));
     }
+    do_update(plan, txn, ctx, (&existing_key, &existing), &version.values, assignments, filter.as_ref())
 }
 
 fn do_update(
@@ -117,16 +130,23 @@ fn do_update(
     replace_row(&plan.table, def, txn, ctx, existing_key, existing, values).map(Some)
 }
 
-/// The visible row that `values` collides with: by primary key, then by each unique index.
-fn find_conflicting(def: &TableDef, plan: &InsertPlan, values: &[Value], ctx: &ExecContext) -> Option<(Key, Arc<RowVersion>)> {
+/// The visible row that `values` collides with on `constraint` (primary key or unique index).
+fn find_conflicting(
+    def: &TableDef,
+    plan: &InsertPlan,
+    constraint: Option<&str>,
+    values: &[Value],
+    ctx: &ExecContext,
+) -> Option<(Key, Arc<RowVersion>)> {
     let data = plan.table.data.read();
-    if !def.primary_key.is_empty() {
+    if !def.primary_key.is_empty() && (constraint.is_none() || constraint == def.primary_key_name.as_deref()) {
         let key = primary_key(def, values);
         if let Some(v) = data.visible(&key, &ctx.snapshot) {
             return Some((key, v.clone()));
         }
     }
-    for (position, index) in def.indexes.iter().enumerate().filter(|(_, i)| i.unique) {
+    let candidates = def.indexes.iter().enumerate().filter(|(_, i)| i.unique && constraint.is_none_or(|c| c == i.name));
+    for (position, index) in candidates {
         let prefix: Box<[Value]> = index.columns.iter().map(|&c| values.get(c).cloned().unwrap_or(Value::Null)).collect();
         let mut found = Vec::new();
         data.scan_index(def, position, &KeyRange::prefix(prefix), &None, &ctx.snapshot, 1, &mut found);

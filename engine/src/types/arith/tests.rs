@@ -198,6 +198,16 @@ fn numeric_arithmetic() {
     );
     assert_eq!(show(eval(Mod, &dec("10.5"), &Value::Int32(3))), "1.5");
     assert_eq!(show(eval(Sub, &dec("0.1"), &dec("0.3"))), "-0.2");
+    // Exact, however many digits.
+    let big = "123456789012345678901234567890.123456789";
+    assert_eq!(
+        show(eval(Mul, &dec(big), &dec(big))),
+        "15241578753238836750495351562566681945005334557625361987875.019051998750190521"
+    );
+    assert_eq!(
+        show(eval(Add, &dec(big), &dec("0.000000001"))),
+        "123456789012345678901234567890.123456790"
+    );
     assert_eq!(error(Div, &dec("1"), &dec("0.0")).0, "22012");
     assert_eq!(error(Mod, &dec("1"), &Value::Int32(0)).0, "22012");
 }

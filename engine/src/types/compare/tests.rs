@@ -156,6 +156,34 @@ fn sql_comparison() {
         sql_compare(&Value::text("a"), &Value::text("b")).ok(),
         Some(Some(Ordering::Less))
     );
+    // Floats meet other numbers as double precision, like PostgreSQL's implicit casts.
+    assert_eq!(
+        sql_compare(&Value::Float64(0.1), &dec("0.1")).ok(),
+        Some(Some(Ordering::Equal))
+    );
+    assert_eq!(
+        sql_compare(&Value::Float32(1.5), &dec("1.5")).ok(),
+        Some(Some(Ordering::Equal))
+    );
+    assert_eq!(
+        sql_compare(&dec("0.3"), &Value::Float64(0.1 + 0.2)).ok(),
+        Some(Some(Ordering::Less))
+    );
+    assert_eq!(
+        sql_compare(&Value::Int32(1), &Value::Float64(f64::NAN)).ok(),
+        Some(Some(Ordering::Less))
+    );
+    assert_eq!(
+        sql_compare(&dec("1e400"), &Value::Float64(1.0))
+            .err()
+            .map(|e| e.sqlstate()),
+        Some("22003")
+    );
+    // Integers and numerics compare exactly.
+    assert_eq!(
+        sql_compare(&Value::Int64(i64::MAX), &dec("9223372036854775806")).ok(),
+        Some(Some(Ordering::Greater))
+    );
     let date = NaiveDate::from_ymd_opt(2024, 1, 2).unwrap_or_default();
     let later = date.and_hms_opt(1, 0, 0).unwrap_or_default();
     assert_eq!(

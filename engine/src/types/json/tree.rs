@@ -46,7 +46,7 @@ struct Parser<'a> {
     pos: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -92,35 +92,57 @@ impl Parser<'_> {
     }
 
     fn array(&mut self, depth: usize) -> Result<Json, SyntaxError> {
-        self.expect(b'[')?;
         let mut items = Vec::new();
+        self.elements(depth, |_, item| items.push(item))?;
+        Ok(Json::Array(items))
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Json, SyntaxError> {
+        let mut members = Vec::new();
+        self.members(depth, |key, _, value| members.push((key, value)))?;
+        Ok(Json::Object(members))
+    }
+
+    /// Parses an array, reporting each element's source text and value.
+    fn elements(
+        &mut self,
+        depth: usize,
+        mut visit: impl FnMut(&'a str, Json),
+    ) -> Result<(), SyntaxError> {
+        self.expect(b'[')?;
         self.skip_whitespace();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Json::Array(items));
+            return Ok(());
         }
         loop {
             self.skip_whitespace();
-            items.push(self.value(depth + 1)?);
+            let start = self.pos;
+            let item = self.value(depth + 1)?;
+            visit(self.text.get(start..self.pos).ok_or(SyntaxError)?, item);
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Json::Array(items));
+                    return Ok(());
                 }
                 _ => return Err(SyntaxError),
             }
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Json, SyntaxError> {
+    /// Parses an object, reporting each member's key, value source text and value.
+    fn members(
+        &mut self,
+        depth: usize,
+        mut visit: impl FnMut(String, &'a str, Json),
+    ) -> Result<(), SyntaxError> {
         self.expect(b'{')?;
-        let mut members = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Json::Object(members));
+            return Ok(());
         }
         loop {
             self.skip_whitespace();
@@ -128,13 +150,19 @@ impl Parser<'_> {
             self.skip_whitespace();
             self.expect(b':')?;
             self.skip_whitespace();
-            members.push((key, self.value(depth + 1)?));
+            let start = self.pos;
+            let value = self.value(depth + 1)?;
+            visit(
+                key,
+                self.text.get(start..self.pos).ok_or(SyntaxError)?,
+                value,
+            );
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Json::Object(members));
+                    return Ok(());
                 }
                 _ => return Err(SyntaxError),
             }
@@ -270,7 +298,11 @@ pub(crate) enum Step<'s> {
 /// container, or a scalar). For duplicate keys the last one wins. Returning the source text
 /// keeps `json` elements exactly as written and `jsonb` elements in their normalised form.
 pub(crate) fn select<'a>(text: &'a str, step: &Step<'_>) -> Result<Option<&'a str>, SyntaxError> {
-    let mut parser = Parser { bytes: text.as_bytes(), text, pos: 0 };
+    let mut parser = Parser {
+        bytes: text.as_bytes(),
+        text,
+        pos: 0,
+    };
     parser.skip_whitespace();
     match parser.peek() {
         Some(b'{') => {
@@ -279,7 +311,7 @@ pub(crate) fn select<'a>(text: &'a str, step: &Step<'_>) -> Result<Option<&'a st
                 Step::Index(_) => return Ok(None),
             };
             let mut found = None;
-            parser.members(|key, span| {
+            parser.members(0, |key, span, _| {
                 if key == wanted {
                     found = Some(span);
                 }
@@ -296,62 +328,20 @@ pub(crate) fn select<'a>(text: &'a str, step: &Step<'_>) -> Result<Option<&'a st
                 Step::Key(_) => return Ok(None),
             };
             let mut spans = Vec::new();
-            parser.elements(|span| spans.push(span))?;
+            parser.elements(0, |span, _| spans.push(span))?;
             let Ok(len) = i64::try_from(spans.len()) else {
                 return Ok(None);
             };
-            let position = if index < 0 { len.checked_add(index) } else { Some(index) };
-            Ok(position.and_then(|p| usize::try_from(p).ok()).and_then(|p| spans.get(p).copied()))
+            let position = if index < 0 {
+                len.checked_add(index)
+            } else {
+                Some(index)
+            };
+            Ok(position
+                .and_then(|p| usize::try_from(p).ok())
+                .and_then(|p| spans.get(p).copied()))
         }
         _ => Ok(None),
-    }
-}
-
-impl<'a> Parser<'a> {
-    /// Walks an object's members, reporting each key and the source text of its value.
-    fn members(&mut self, mut visit: impl FnMut(&str, &'a str)) -> Result<(), SyntaxError> {
-        self.expect(b'{')?;
-        self.skip_whitespace();
-        if self.peek() == Some(b'}') {
-            return Ok(());
-        }
-        loop {
-            self.skip_whitespace();
-            let key = self.string()?;
-            self.skip_whitespace();
-            self.expect(b':')?;
-            self.skip_whitespace();
-            let start = self.pos;
-            self.value(1)?;
-            visit(&key, self.text.get(start..self.pos).ok_or(SyntaxError)?);
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => return Ok(()),
-                _ => return Err(SyntaxError),
-            }
-        }
-    }
-
-    /// Walks an array's elements, reporting the source text of each.
-    fn elements(&mut self, mut visit: impl FnMut(&'a str)) -> Result<(), SyntaxError> {
-        self.expect(b'[')?;
-        self.skip_whitespace();
-        if self.peek() == Some(b']') {
-            return Ok(());
-        }
-        loop {
-            self.skip_whitespace();
-            let start = self.pos;
-            self.value(1)?;
-            visit(self.text.get(start..self.pos).ok_or(SyntaxError)?);
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => return Ok(()),
-                _ => return Err(SyntaxError),
-            }
-        }
     }
 }
 
