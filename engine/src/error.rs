@@ -12,7 +12,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// 42601: the SQL text does not parse.
     #[error("syntax error at line {line}, column {column}: {message}")]
-    Syntax { line: u64, column: u64, message: String },
+    Syntax {
+        line: u64,
+        column: u64,
+        message: String,
+    },
     /// 42P01
     #[error("relation \"{0}\" does not exist")]
     UndefinedTable(String),
@@ -99,19 +103,33 @@ pub enum Error {
     CardinalityViolation(String),
     /// 23505
     #[error("duplicate key value violates unique constraint \"{constraint}\"\nDETAIL: Key ({columns})=({values}) already exists.")]
-    UniqueViolation { constraint: String, columns: String, values: String },
+    UniqueViolation {
+        constraint: String,
+        columns: String,
+        values: String,
+    },
     /// 23505 while building a unique index over existing rows.
     #[error("could not create unique index \"{index}\"\nDETAIL: Key ({columns})=({values}) is duplicated.")]
-    UniqueIndexBuild { index: String, columns: String, values: String },
+    UniqueIndexBuild {
+        index: String,
+        columns: String,
+        values: String,
+    },
     /// 23502 while adding a NOT NULL column to a table with rows.
     #[error("column \"{column}\" of relation \"{table}\" contains null values")]
     NotNullExistingRows { table: String, column: String },
     /// 23502
-    #[error("null value in column \"{column}\" of relation \"{table}\" violates not-null constraint")]
+    #[error(
+        "null value in column \"{column}\" of relation \"{table}\" violates not-null constraint"
+    )]
     NotNullViolation { table: String, column: String },
     /// 23514
     #[error("new row for relation \"{table}\" violates check constraint \"{constraint}\"\nDETAIL: Failing row contains ({row}).")]
-    CheckViolation { table: String, constraint: String, row: String },
+    CheckViolation {
+        table: String,
+        constraint: String,
+        row: String,
+    },
     /// 40001
     #[error("could not serialize access due to concurrent update")]
     SerializationFailure,
@@ -152,7 +170,9 @@ impl Error {
             Error::UndefinedParameter(_) => "42P02",
             Error::DuplicateTable(_) => "42P07",
             Error::DuplicateSchema(_) => "42P06",
-            Error::DuplicateColumn(_) | Error::ColumnExists { .. } | Error::SystemColumnName(_) => "42701",
+            Error::DuplicateColumn(_) | Error::ColumnExists { .. } | Error::SystemColumnName(_) => {
+                "42701"
+            }
             Error::DuplicateObject(_) => "42710",
             Error::DatatypeMismatch(_) => "42804",
             Error::WrongObjectType(_) => "42809",
@@ -183,7 +203,10 @@ impl Error {
 
     /// Shorthand for a 22P02 error naming the type and the offending text.
     pub fn invalid_text(type_name: impl Into<String>, value: impl Into<String>) -> Self {
-        Error::InvalidTextRepresentation { type_name: type_name.into(), value: value.into() }
+        Error::InvalidTextRepresentation {
+            type_name: type_name.into(),
+            value: value.into(),
+        }
     }
 
     /// Shorthand for a 0A000 error.
@@ -194,6 +217,10 @@ impl Error {
 
 impl From<tether_dialect::ParseError> for Error {
     fn from(err: tether_dialect::ParseError) -> Self {
-        Error::Syntax { line: err.line, column: err.column, message: err.message }
+        Error::Syntax {
+            line: err.line,
+            column: err.column,
+            message: err.message,
+        }
     }
 }

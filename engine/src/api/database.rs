@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use parking_lot::RwLock;
 
-use super::describe::{ColumnDescription, IndexDescription, RelationDescription, RelationKind, RelationSummary};
+use super::describe::{
+    ColumnDescription, IndexDescription, RelationDescription, RelationKind, RelationSummary,
+};
 use super::Session;
 use crate::catalog::{Catalog, Relation};
 use crate::error::{Error, Result};
@@ -43,9 +45,17 @@ impl Database {
             for (name, relation) in &schema.relations {
                 match relation {
                     Relation::Table(table) => {
-                        out.push(RelationSummary { schema: schema_name.clone(), name: name.clone(), kind: RelationKind::Table });
+                        out.push(RelationSummary {
+                            schema: schema_name.clone(),
+                            name: name.clone(),
+                            kind: RelationKind::Table,
+                        });
                         for index in &table.def().indexes {
-                            out.push(RelationSummary { schema: schema_name.clone(), name: index.name.clone(), kind: RelationKind::Index });
+                            out.push(RelationSummary {
+                                schema: schema_name.clone(),
+                                name: index.name.clone(),
+                                kind: RelationKind::Index,
+                            });
                         }
                     }
                 }
@@ -61,7 +71,9 @@ impl Database {
             .map_err(|_| Error::UndefinedTable(name.to_string()))?;
         let relation_name = match &statement {
             tether_dialect::ast::Statement::Query(q) => match &*q.body {
-                tether_dialect::ast::SetExpr::Select(s) => s.from.first().map(|f| f.relation.to_string()),
+                tether_dialect::ast::SetExpr::Select(s) => {
+                    s.from.first().map(|f| f.relation.to_string())
+                }
                 _ => None,
             },
             _ => None,
@@ -88,8 +100,15 @@ impl Database {
         let mut indexes = Vec::new();
         if !def.primary_key.is_empty() {
             indexes.push(IndexDescription {
-                name: def.primary_key_name.clone().unwrap_or_else(|| format!("{}_pkey", def.name)),
-                columns: def.primary_key.iter().map(|&p| def.columns[p].name.clone()).collect(),
+                name: def
+                    .primary_key_name
+                    .clone()
+                    .unwrap_or_else(|| format!("{}_pkey", def.name)),
+                columns: def
+                    .primary_key
+                    .iter()
+                    .map(|&p| def.columns[p].name.clone())
+                    .collect(),
                 unique: true,
                 primary: true,
             });
@@ -97,7 +116,11 @@ impl Database {
         for index in &def.indexes {
             indexes.push(IndexDescription {
                 name: index.name.clone(),
-                columns: index.columns.iter().map(|&p| def.columns[p].name.clone()).collect(),
+                columns: index
+                    .columns
+                    .iter()
+                    .map(|&p| def.columns[p].name.clone())
+                    .collect(),
                 unique: index.unique,
                 primary: false,
             });
@@ -108,7 +131,11 @@ impl Database {
             kind: RelationKind::Table,
             columns,
             indexes,
-            checks: def.checks.iter().map(|c| format!("{}: CHECK ({})", c.name, c.sql)).collect(),
+            checks: def
+                .checks
+                .iter()
+                .map(|c| format!("{}: CHECK ({})", c.name, c.sql))
+                .collect(),
             properties: Vec::new(),
         })
     }

@@ -25,7 +25,9 @@ mod result;
 mod session;
 
 pub use database::Database;
-pub use describe::{ColumnDescription, IndexDescription, RelationDescription, RelationKind, RelationSummary};
+pub use describe::{
+    ColumnDescription, IndexDescription, RelationDescription, RelationKind, RelationSummary,
+};
 pub use prepared::PreparedStatement;
 pub use result::{Column, ColumnIndex, CommandTag, QueryResult, Row};
 pub use session::{Session, TransactionStatus};

@@ -28,9 +28,10 @@ impl CommandTag {
     /// Rows returned or affected, when the statement counts rows.
     pub fn rows(&self) -> Option<u64> {
         match self {
-            CommandTag::Select(n) | CommandTag::Insert(n) | CommandTag::Update(n) | CommandTag::Delete(n) => {
-                Some(*n)
-            }
+            CommandTag::Select(n)
+            | CommandTag::Insert(n)
+            | CommandTag::Update(n)
+            | CommandTag::Delete(n) => Some(*n),
             CommandTag::Other(_) => None,
         }
     }
@@ -60,7 +61,11 @@ pub struct QueryResult {
 impl QueryResult {
     /// A result without rows.
     pub fn command(tag: CommandTag) -> Self {
-        QueryResult { columns: Arc::from(Vec::new()), rows: Vec::new(), tag }
+        QueryResult {
+            columns: Arc::from(Vec::new()),
+            rows: Vec::new(),
+            tag,
+        }
     }
 
     /// True when the statement produces a result set (a query or `RETURNING`).

@@ -39,7 +39,11 @@ pub struct Session {
 
 impl Session {
     pub(crate) fn new(db: Database) -> Self {
-        Session { db, block: None, failed: false }
+        Session {
+            db,
+            block: None,
+            failed: false,
+        }
     }
 
     /// The database this session is connected to.
@@ -80,18 +84,36 @@ impl Session {
     /// Parses a statement once for repeated execution; its plan is cached.
     pub fn prepare(&mut self, sql: &str) -> Result<PreparedStatement> {
         let statement = self.parse(tether_dialect::parse_one(sql))?;
-        Ok(PreparedStatement { sql: sql.to_string(), statement, cache: parking_lot::Mutex::new(None) })
+        Ok(PreparedStatement {
+            sql: sql.to_string(),
+            statement,
+            cache: parking_lot::Mutex::new(None),
+        })
     }
 
     /// Runs a prepared statement with parameters.
-    pub async fn execute_prepared(&mut self, statement: &PreparedStatement, params: &[Value]) -> Result<QueryResult> {
+    pub async fn execute_prepared(
+        &mut self,
+        statement: &PreparedStatement,
+        params: &[Value],
+    ) -> Result<QueryResult> {
         self.run(&statement.statement, Some(statement), params)
     }
 
     /// Runs one parsed statement: transaction control directly, everything else inside the
     /// open transaction block or a transaction of its own.
-    fn run(&mut self, statement: &Statement, prepared: Option<&PreparedStatement>, params: &[Value]) -> Result<QueryResult> {
-        if self.failed && !matches!(statement, Statement::Commit { .. } | Statement::Rollback { .. }) {
+    fn run(
+        &mut self,
+        statement: &Statement,
+        prepared: Option<&PreparedStatement>,
+        params: &[Value],
+    ) -> Result<QueryResult> {
+        if self.failed
+            && !matches!(
+                statement,
+                Statement::Commit { .. } | Statement::Rollback { .. }
+            )
+        {
             return Err(Error::InFailedTransaction);
         }
         let (bound, param_types) = match self.bind(statement, prepared) {
@@ -109,7 +131,8 @@ impl Session {
             None => self.db.shared.txns.begin(),
         };
         let in_block = self.failed || self.block_open_marker(&txn);
-        let outcome = convert_params(params, &param_types).and_then(|params| self.execute_bound(&bound, &mut txn, &params));
+        let outcome = convert_params(params, &param_types)
+            .and_then(|params| self.execute_bound(&bound, &mut txn, &params));
         match (outcome, in_block) {
             (Ok(result), true) => {
                 self.block = Some(txn);
@@ -137,7 +160,10 @@ impl Session {
     }
 
     /// A syntax error aborts an open transaction block, as any other error does.
-    fn parse<T>(&mut self, parsed: std::result::Result<T, tether_dialect::ParseError>) -> Result<T> {
+    fn parse<T>(
+        &mut self,
+        parsed: std::result::Result<T, tether_dialect::ParseError>,
+    ) -> Result<T> {
         parsed.map_err(|e| {
             self.fail_block();
             Error::from(e)
@@ -151,7 +177,11 @@ impl Session {
     }
 
     /// Binds (or reuses the cached binding of) a statement; returns it with its parameter types.
-    fn bind(&self, statement: &Statement, prepared: Option<&PreparedStatement>) -> Result<(Arc<BoundStatement>, Arc<[DataType]>)> {
+    fn bind(
+        &self,
+        statement: &Statement,
+        prepared: Option<&PreparedStatement>,
+    ) -> Result<(Arc<BoundStatement>, Arc<[DataType]>)> {
         let catalog = self.db.shared.catalog.read();
         if let Some(p) = prepared {
             if let Some(cached) = &*p.cache.lock() {
@@ -165,7 +195,11 @@ impl Session {
         let param_types: Arc<[DataType]> = Arc::from(binder.param_types());
         let bound = Arc::new(bound);
         if let Some(p) = prepared {
-            *p.cache.lock() = Some(CachedPlan { catalog_version: catalog.version(), bound: bound.clone(), param_types: param_types.clone() });
+            *p.cache.lock() = Some(CachedPlan {
+                catalog_version: catalog.version(),
+                bound: bound.clone(),
+                param_types: param_types.clone(),
+            });
         }
         Ok((bound, param_types))
     }
@@ -174,7 +208,9 @@ impl Session {
         match control {
             TransactionStatement::Begin => {
                 if self.block.is_some() {
-                    return Err(Error::ActiveTransaction("there is already a transaction in progress".into()));
+                    return Err(Error::ActiveTransaction(
+                        "there is already a transaction in progress".into(),
+                    ));
                 }
                 let mut txn = self.db.shared.txns.begin();
                 txn.explicit = true;
@@ -184,7 +220,9 @@ impl Session {
             TransactionStatement::Commit => {
                 let failed = std::mem::replace(&mut self.failed, false);
                 match self.block.take() {
-                    None => Err(Error::NoActiveTransaction("there is no transaction in progress".into())),
+                    None => Err(Error::NoActiveTransaction(
+                        "there is no transaction in progress".into(),
+                    )),
                     Some(txn) if failed => {
                         self.rollback(txn);
                         Ok(QueryResult::command(CommandTag::Other("ROLLBACK".into())))
@@ -198,7 +236,9 @@ impl Session {
             TransactionStatement::Rollback => {
                 self.failed = false;
                 match self.block.take() {
-                    None => Err(Error::NoActiveTransaction("there is no transaction in progress".into())),
+                    None => Err(Error::NoActiveTransaction(
+                        "there is no transaction in progress".into(),
+                    )),
                     Some(txn) => {
                         self.rollback(txn);
                         Ok(QueryResult::command(CommandTag::Other("ROLLBACK".into())))
@@ -208,9 +248,23 @@ impl Session {
         }
     }
 
-    fn execute_bound(&self, bound: &BoundStatement, txn: &mut Transaction, params: &[Value]) -> Result<QueryResult> {
-        let clock = functions::EvalContext { transaction_time: txn.start_time, statement_time: Utc::now() };
-        let ctx = ExecContext { snapshot: txn.snapshot, eval: EvalContext { params, clock: &clock } };
+    fn execute_bound(
+        &self,
+        bound: &BoundStatement,
+        txn: &mut Transaction,
+        params: &[Value],
+    ) -> Result<QueryResult> {
+        let clock = functions::EvalContext {
+            transaction_time: txn.start_time,
+            statement_time: Utc::now(),
+        };
+        let ctx = ExecContext {
+            snapshot: txn.snapshot,
+            eval: EvalContext {
+                params,
+                clock: &clock,
+            },
+        };
         match bound {
             BoundStatement::Query { plan, columns } => {
                 let rows = executor::collect(plan, &ctx)?;
@@ -218,15 +272,27 @@ impl Session {
             }
             BoundStatement::Insert(plan) => {
                 let (count, rows) = dml::execute_insert(plan, txn, &ctx)?;
-                Ok(dml_result(plan.returning.as_ref(), rows, CommandTag::Insert(count)))
+                Ok(dml_result(
+                    plan.returning.as_ref(),
+                    rows,
+                    CommandTag::Insert(count),
+                ))
             }
             BoundStatement::Update(plan) => {
                 let (count, rows) = dml::execute_update(plan, txn, &ctx)?;
-                Ok(dml_result(plan.returning.as_ref(), rows, CommandTag::Update(count)))
+                Ok(dml_result(
+                    plan.returning.as_ref(),
+                    rows,
+                    CommandTag::Update(count),
+                ))
             }
             BoundStatement::Delete(plan) => {
                 let (count, rows) = dml::execute_delete(plan, txn, &ctx)?;
-                Ok(dml_result(plan.returning.as_ref(), rows, CommandTag::Delete(count)))
+                Ok(dml_result(
+                    plan.returning.as_ref(),
+                    rows,
+                    CommandTag::Delete(count),
+                ))
             }
             BoundStatement::Ddl(ddl) => {
                 let mut catalog = self.db.shared.catalog.write();
@@ -234,12 +300,17 @@ impl Session {
                 Ok(QueryResult::command(tag))
             }
             BoundStatement::Explain(inner) => {
-                let columns = vec![Column { name: "QUERY PLAN".into(), data_type: DataType::Text }];
+                let columns = vec![Column {
+                    name: "QUERY PLAN".into(),
+                    data_type: DataType::Text,
+                }];
                 let lines = explain_lines(inner);
                 let rows = lines.into_iter().map(|l| vec![Value::text(l)]).collect();
                 Ok(rows_result(&columns, rows, CommandTag::Select))
             }
-            BoundStatement::Transaction(_) => Err(Error::Internal("transaction control reached the executor".into())),
+            BoundStatement::Transaction(_) => Err(Error::Internal(
+                "transaction control reached the executor".into(),
+            )),
         }
     }
 
@@ -248,7 +319,11 @@ impl Session {
         let id = txn.id();
         for write in txn.writes.iter().rev() {
             match write {
-                WriteRecord::Created { table, key, version } => {
+                WriteRecord::Created {
+                    table,
+                    key,
+                    version,
+                } => {
                     version.mark_aborted();
                     table.data.write().remove_version(key, version);
                 }
@@ -281,12 +356,20 @@ fn undo_catalog_change(catalog: &mut crate::catalog::Catalog, undo: CatalogUndo)
                 s.relations.remove(&name);
             }
         }
-        CatalogUndo::Dropped { schema, name, relation } => {
+        CatalogUndo::Dropped {
+            schema,
+            name,
+            relation,
+        } => {
             if let Some(s) = catalog.schemas.get_mut(&schema) {
                 s.relations.insert(name, relation);
             }
         }
-        CatalogUndo::DefinitionChanged { table, previous, previous_indexes } => {
+        CatalogUndo::DefinitionChanged {
+            table,
+            previous,
+            previous_indexes,
+        } => {
             table.restore_def(previous);
             if let Some(indexes) = previous_indexes {
                 table.data.write().indexes = indexes;
@@ -311,7 +394,10 @@ fn undo_catalog_change(catalog: &mut crate::catalog::Catalog, undo: CatalogUndo)
 /// Runs the planner over every plan in a bound statement.
 fn optimize(bound: BoundStatement) -> BoundStatement {
     match bound {
-        BoundStatement::Query { plan, columns } => BoundStatement::Query { plan: planner::optimize(plan), columns },
+        BoundStatement::Query { plan, columns } => BoundStatement::Query {
+            plan: Box::new(planner::optimize(*plan)),
+            columns,
+        },
         BoundStatement::Update(mut plan) => {
             if let Some(filter) = &plan.filter {
                 plan.access = planner::choose_access_path(&plan.def, filter);
@@ -357,14 +443,29 @@ fn convert_params(params: &[Value], types: &[DataType]) -> Result<Vec<Value>> {
         .collect()
 }
 
-fn rows_result(columns: &[Column], rows: Vec<Vec<Value>>, tag: impl Fn(u64) -> CommandTag) -> QueryResult {
+fn rows_result(
+    columns: &[Column],
+    rows: Vec<Vec<Value>>,
+    tag: impl Fn(u64) -> CommandTag,
+) -> QueryResult {
     let columns: Arc<[Column]> = Arc::from(columns.to_vec());
     let count = rows.len() as u64;
-    let rows = rows.into_iter().map(|values| Row::new(columns.clone(), values)).collect();
-    QueryResult { columns, rows, tag: tag(count) }
+    let rows = rows
+        .into_iter()
+        .map(|values| Row::new(columns.clone(), values))
+        .collect();
+    QueryResult {
+        columns,
+        rows,
+        tag: tag(count),
+    }
 }
 
-fn dml_result(returning: Option<&crate::binder::Returning>, rows: Vec<Vec<Value>>, tag: CommandTag) -> QueryResult {
+fn dml_result(
+    returning: Option<&crate::binder::Returning>,
+    rows: Vec<Vec<Value>>,
+    tag: CommandTag,
+) -> QueryResult {
     match returning {
         None => QueryResult::command(tag),
         Some(r) => {
@@ -378,7 +479,11 @@ fn dml_result(returning: Option<&crate::binder::Returning>, rows: Vec<Vec<Value>
 /// The indented plan tree of a statement.
 fn explain_lines(bound: &BoundStatement) -> Vec<String> {
     fn walk(plan: &planner::Plan, depth: usize, out: &mut Vec<String>) {
-        let prefix = if depth == 0 { String::new() } else { format!("{}->  ", "  ".repeat(depth * 2 - 1)) };
+        let prefix = if depth == 0 {
+            String::new()
+        } else {
+            format!("{}->  ", "  ".repeat(depth * 2 - 1))
+        };
         out.push(format!("{prefix}{}", plan.describe()));
         for child in plan.children() {
             walk(child, depth + 1, out);
@@ -387,8 +492,16 @@ fn explain_lines(bound: &BoundStatement) -> Vec<String> {
     let mut out = Vec::new();
     match bound {
         BoundStatement::Query { plan, .. } => walk(plan, 0, &mut out),
-        BoundStatement::Update(p) => out.push(format!("Update on {} ({})", p.def.display_name(), planner::describe_access(&p.def, &p.access))),
-        BoundStatement::Delete(p) => out.push(format!("Delete on {} ({})", p.def.display_name(), planner::describe_access(&p.def, &p.access))),
+        BoundStatement::Update(p) => out.push(format!(
+            "Update on {} ({})",
+            p.def.display_name(),
+            planner::describe_access(&p.def, &p.access)
+        )),
+        BoundStatement::Delete(p) => out.push(format!(
+            "Delete on {} ({})",
+            p.def.display_name(),
+            planner::describe_access(&p.def, &p.access)
+        )),
         BoundStatement::Insert(p) => out.push(format!("Insert on {}", p.def.display_name())),
         _ => out.push("Utility statement".into()),
     }

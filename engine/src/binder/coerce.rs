@@ -15,28 +15,48 @@ impl Binder<'_> {
             return Ok(expr);
         }
         match expr {
-            Expr::Param { index, data_type: DataType::Unknown } => {
+            Expr::Param {
+                index,
+                data_type: DataType::Unknown,
+            } => {
                 self.set_param_type(index, target.clone());
-                Ok(Expr::Param { index, data_type: target.clone() })
+                Ok(Expr::Param {
+                    index,
+                    data_type: target.clone(),
+                })
             }
-            Expr::Literal { value, data_type: DataType::Unknown } => {
+            Expr::Literal {
+                value,
+                data_type: DataType::Unknown,
+            } => {
                 let value = match value {
                     Value::Null => Value::Null,
                     Value::Text(text) => parse::parse_text(&text, target)?,
                     other => cast::cast(other, target, CastMode::Explicit)?,
                 };
-                Ok(Expr::Literal { value, data_type: target.clone() })
+                Ok(Expr::Literal {
+                    value,
+                    data_type: target.clone(),
+                })
             }
-            expr if cast::can_cast(&source, target, CastMode::Implicit) => {
-                Ok(Expr::Cast { expr: Box::new(expr), data_type: target.clone() })
-            }
-            _ => Err(Error::DatatypeMismatch(format!("cannot use a value of type {source} where {target} is expected"))),
+            expr if cast::can_cast(&source, target, CastMode::Implicit) => Ok(Expr::Cast {
+                expr: Box::new(expr),
+                data_type: target.clone(),
+            }),
+            _ => Err(Error::DatatypeMismatch(format!(
+                "cannot use a value of type {source} where {target} is expected"
+            ))),
         }
     }
 
     /// Coerces for storing into a column: like [`Binder::coerce`], but with assignment rules
     /// (numeric narrowing allowed, checked when the value is stored).
-    pub(super) fn coerce_for_column(&mut self, expr: Expr, column: &str, target: &DataType) -> Result<Expr> {
+    pub(super) fn coerce_for_column(
+        &mut self,
+        expr: Expr,
+        column: &str,
+        target: &DataType,
+    ) -> Result<Expr> {
         let source = expr.data_type();
         if source == DataType::Unknown || source == *target {
             return self.coerce(expr, target);
@@ -50,12 +70,18 @@ impl Binder<'_> {
     }
 
     /// Brings a set of expressions to their common type (CASE branches, IN lists, COALESCE).
-    pub(super) fn unify(&mut self, exprs: Vec<Expr>, context: &str) -> Result<(Vec<Expr>, DataType)> {
+    pub(super) fn unify(
+        &mut self,
+        exprs: Vec<Expr>,
+        context: &str,
+    ) -> Result<(Vec<Expr>, DataType)> {
         let mut common = DataType::Unknown;
         for e in &exprs {
             let t = e.data_type();
             common = compare::common_type(&common, &t).ok_or_else(|| {
-                Error::DatatypeMismatch(format!("{context} types {common} and {t} cannot be matched"))
+                Error::DatatypeMismatch(format!(
+                    "{context} types {common} and {t} cannot be matched"
+                ))
             })?;
         }
         if common == DataType::Unknown {
@@ -63,7 +89,13 @@ impl Binder<'_> {
         }
         let exprs = exprs
             .into_iter()
-            .map(|e| if e.data_type() == DataType::Unknown { self.coerce(e, &common) } else { Ok(e) })
+            .map(|e| {
+                if e.data_type() == DataType::Unknown {
+                    self.coerce(e, &common)
+                } else {
+                    Ok(e)
+                }
+            })
             .collect::<Result<Vec<_>>>()?;
         Ok((exprs, common))
     }
@@ -73,7 +105,9 @@ impl Binder<'_> {
         match expr.data_type() {
             DataType::Bool => Ok(expr),
             DataType::Unknown => self.coerce(expr, &DataType::Bool),
-            other => Err(Error::DatatypeMismatch(format!("argument of {clause} must be type boolean, not type {other}"))),
+            other => Err(Error::DatatypeMismatch(format!(
+                "argument of {clause} must be type boolean, not type {other}"
+            ))),
         }
     }
 }

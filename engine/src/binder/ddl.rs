@@ -1,13 +1,18 @@
 //! Binding of DDL: CREATE/DROP SCHEMA, CREATE/DROP TABLE (keys, UNIQUE, NOT NULL, DEFAULT,
 //! CHECK, identity and serial columns), CREATE/DROP INDEX, ALTER TABLE.
 
-use sqlparser::ast::{self, AlterTableOperation, ColumnOption, ObjectType, RenameTableNameKind, SchemaName, Statement, TableConstraint};
+use sqlparser::ast::{
+    self, AlterTableOperation, ColumnOption, ObjectType, RenameTableNameKind, SchemaName,
+    Statement, TableConstraint,
+};
 
 use super::expr::ExprContext;
 use super::scope::Scope;
 use super::statement::{AlterAction, DdlStatement};
 use super::{names, types, unsupported_statement, Binder, BoundStatement};
-use crate::catalog::{CheckDef, ColumnDef, DefaultValue, Identity, IndexDef, TableDef, DEFAULT_SCHEMA};
+use crate::catalog::{
+    CheckDef, ColumnDef, DefaultValue, Identity, IndexDef, TableDef, DEFAULT_SCHEMA,
+};
 use crate::error::{Error, Result};
 use crate::types::{DataType, Value};
 
@@ -22,21 +27,43 @@ struct ColumnConstraints {
 impl Binder<'_> {
     pub(super) fn bind_ddl(&mut self, statement: &Statement) -> Result<BoundStatement> {
         let ddl = match statement {
-            Statement::CreateSchema { schema_name, if_not_exists, .. } => {
+            Statement::CreateSchema {
+                schema_name,
+                if_not_exists,
+                ..
+            } => {
                 let name = match schema_name {
                     SchemaName::Simple(name) => names::object_name(name)?.1,
                     _ => return Err(Error::unsupported("CREATE SCHEMA AUTHORIZATION")),
                 };
-                DdlStatement::CreateSchema { name, if_not_exists: *if_not_exists }
+                DdlStatement::CreateSchema {
+                    name,
+                    if_not_exists: *if_not_exists,
+                }
             }
             Statement::CreateTable(create) => self.bind_create_table(create)?,
             Statement::CreateIndex(create) => self.bind_create_index(create)?,
             Statement::AlterTable(alter) => self.bind_alter_table(alter)?,
-            Statement::Drop { object_type, if_exists, names: objects, cascade, .. } => {
-                let names = objects.iter().map(names::object_name).collect::<Result<Vec<_>>>()?;
+            Statement::Drop {
+                object_type,
+                if_exists,
+                names: objects,
+                cascade,
+                ..
+            } => {
+                let names = objects
+                    .iter()
+                    .map(names::object_name)
+                    .collect::<Result<Vec<_>>>()?;
                 match object_type {
-                    ObjectType::Table => DdlStatement::DropTable { names, if_exists: *if_exists },
-                    ObjectType::Index => DdlStatement::DropIndex { names, if_exists: *if_exists },
+                    ObjectType::Table => DdlStatement::DropTable {
+                        names,
+                        if_exists: *if_exists,
+                    },
+                    ObjectType::Index => DdlStatement::DropIndex {
+                        names,
+                        if_exists: *if_exists,
+                    },
                     ObjectType::Schema => DdlStatement::DropSchema {
                         names: names.into_iter().map(|(_, n)| n).collect(),
                         if_exists: *if_exists,
@@ -86,10 +113,16 @@ impl Binder<'_> {
         for &p in &def.primary_key {
             def.columns[p].nullable = false;
         }
-        Ok(DdlStatement::CreateTable { def, if_not_exists: create.if_not_exists })
+        Ok(DdlStatement::CreateTable {
+            def,
+            if_not_exists: create.if_not_exists,
+        })
     }
 
-    fn bind_column_def(&mut self, column: &ast::ColumnDef) -> Result<(ColumnDef, ColumnConstraints)> {
+    fn bind_column_def(
+        &mut self,
+        column: &ast::ColumnDef,
+    ) -> Result<(ColumnDef, ColumnConstraints)> {
         let name = names::ident(&column.name);
         if name == "xmin" {
             return Err(Error::SystemColumnName(name));
@@ -114,21 +147,37 @@ impl Binder<'_> {
                 ColumnOption::Null => def.nullable = true,
                 ColumnOption::NotNull => def.nullable = false,
                 ColumnOption::Default(e) => {
-                    let expr = self.bind_expr(e, &Scope::default(), ExprContext::no_aggregates("DEFAULT expressions"))?;
+                    let expr = self.bind_expr(
+                        e,
+                        &Scope::default(),
+                        ExprContext::no_aggregates("DEFAULT expressions"),
+                    )?;
                     let expr = self.coerce_for_column(expr, &def.name, &def.data_type)?;
-                    def.default = Some(DefaultValue { expr, sql: e.to_string() });
+                    def.default = Some(DefaultValue {
+                        expr,
+                        sql: e.to_string(),
+                    });
                 }
                 ColumnOption::PrimaryKey(_) => constraints.primary_key = true,
                 ColumnOption::Unique(_) => constraints.unique = Some(constraint_name),
-                ColumnOption::Check(check) => constraints.checks.push((constraint_name.or(check.name.as_ref().map(names::ident)), (*check.expr).clone())),
-                ColumnOption::Generated { generated_as, generation_expr: None, .. } => {
+                ColumnOption::Check(check) => constraints.checks.push((
+                    constraint_name.or(check.name.as_ref().map(names::ident)),
+                    (*check.expr).clone(),
+                )),
+                ColumnOption::Generated {
+                    generated_as,
+                    generation_expr: None,
+                    ..
+                } => {
                     if !def.data_type.is_integer() {
                         return Err(Error::InvalidTableDefinition(format!(
                             "identity column type must be smallint, integer, or bigint, not {}",
                             def.data_type
                         )));
                     }
-                    def.identity = Some(Identity { always: matches!(generated_as, ast::GeneratedAs::Always) });
+                    def.identity = Some(Identity {
+                        always: matches!(generated_as, ast::GeneratedAs::Always),
+                    });
                     def.nullable = false;
                 }
                 other => return Err(Error::unsupported(format!("column option {other}"))),
@@ -143,7 +192,12 @@ impl Binder<'_> {
         Ok((def, constraints))
     }
 
-    fn apply_column_constraints(&mut self, def: &mut TableDef, position: usize, constraints: ColumnConstraints) -> Result<()> {
+    fn apply_column_constraints(
+        &mut self,
+        def: &mut TableDef,
+        position: usize,
+        constraints: ColumnConstraints,
+    ) -> Result<()> {
         if constraints.primary_key {
             set_primary_key(def, vec![position], None)?;
         }
@@ -157,7 +211,11 @@ impl Binder<'_> {
         Ok(())
     }
 
-    fn apply_table_constraint(&mut self, def: &mut TableDef, constraint: &TableConstraint) -> Result<()> {
+    fn apply_table_constraint(
+        &mut self,
+        def: &mut TableDef,
+        constraint: &TableConstraint,
+    ) -> Result<()> {
         match constraint {
             TableConstraint::PrimaryKey(pk) => {
                 let columns = index_columns(def, &pk.columns)?;
@@ -168,14 +226,29 @@ impl Binder<'_> {
                 add_unique(def, columns, unique.name.as_ref().map(names::ident));
                 Ok(())
             }
-            TableConstraint::Check(check) => self.add_check(def, check.name.as_ref().map(names::ident), &check.expr, None),
+            TableConstraint::Check(check) => self.add_check(
+                def,
+                check.name.as_ref().map(names::ident),
+                &check.expr,
+                None,
+            ),
             other => Err(Error::unsupported(format!("table constraint {other}"))),
         }
     }
 
-    fn add_check(&mut self, def: &mut TableDef, name: Option<String>, expr: &ast::Expr, column: Option<&str>) -> Result<()> {
+    fn add_check(
+        &mut self,
+        def: &mut TableDef,
+        name: Option<String>,
+        expr: &ast::Expr,
+        column: Option<&str>,
+    ) -> Result<()> {
         let scope = Self::table_scope(def, &def.name);
-        let bound = self.bind_expr(expr, &scope, ExprContext::no_aggregates("check constraints"))?;
+        let bound = self.bind_expr(
+            expr,
+            &scope,
+            ExprContext::no_aggregates("check constraints"),
+        )?;
         let bound = self.coerce_bool(bound, "CHECK")?;
         let name = name.unwrap_or_else(|| {
             let base = match column {
@@ -184,7 +257,11 @@ impl Binder<'_> {
             };
             unique_name(base, |n| def.checks.iter().any(|c| c.name == n))
         });
-        def.checks.push(CheckDef { name, expr: bound, sql: expr.to_string() });
+        def.checks.push(CheckDef {
+            name,
+            expr: bound,
+            sql: expr.to_string(),
+        });
         Ok(())
     }
 
@@ -198,21 +275,36 @@ impl Binder<'_> {
         let columns = index_columns(&def, &create.columns)?;
         let name = match &create.name {
             Some(n) => names::object_name(n)?.1,
-            None => unique_name(format!("{}_{}_idx", def.name, column_list(&def, &columns)), |n| {
-                def.index_position(n).is_some()
-            }),
+            None => unique_name(
+                format!("{}_{}_idx", def.name, column_list(&def, &columns)),
+                |n| def.index_position(n).is_some(),
+            ),
         };
-        Ok(DdlStatement::CreateIndex { table, index: IndexDef { name, columns, unique: create.unique }, if_not_exists: create.if_not_exists })
+        Ok(DdlStatement::CreateIndex {
+            table,
+            index: IndexDef {
+                name,
+                columns,
+                unique: create.unique,
+            },
+            if_not_exists: create.if_not_exists,
+        })
     }
 
     fn bind_alter_table(&mut self, alter: &ast::AlterTable) -> Result<DdlStatement> {
         let (schema, name) = names::object_name(&alter.name)?;
         let table = self.catalog.table(schema.as_deref(), &name)?.clone();
         let [operation] = alter.operations.as_slice() else {
-            return Err(Error::unsupported("several ALTER TABLE actions in one statement"));
+            return Err(Error::unsupported(
+                "several ALTER TABLE actions in one statement",
+            ));
         };
         let action = match operation {
-            AlterTableOperation::AddColumn { if_not_exists, column_def, .. } => {
+            AlterTableOperation::AddColumn {
+                if_not_exists,
+                column_def,
+                ..
+            } => {
                 let (column, constraints) = self.bind_column_def(column_def)?;
                 if constraints.primary_key {
                     return Err(Error::unsupported("ADD COLUMN ... PRIMARY KEY"));
@@ -228,20 +320,38 @@ impl Binder<'_> {
                         checks.push(added.clone());
                     }
                 }
-                AlterAction::AddColumn { column, if_not_exists: *if_not_exists, unique: constraints.unique.is_some(), checks }
+                AlterAction::AddColumn {
+                    column,
+                    if_not_exists: *if_not_exists,
+                    unique: constraints.unique.is_some(),
+                    checks,
+                }
             }
-            AlterTableOperation::DropColumn { column_names, if_exists, .. } => {
+            AlterTableOperation::DropColumn {
+                column_names,
+                if_exists,
+                ..
+            } => {
                 let [column] = column_names.as_slice() else {
                     return Err(Error::unsupported("dropping several columns at once"));
                 };
-                AlterAction::DropColumn { name: names::ident(column), if_exists: *if_exists }
+                AlterAction::DropColumn {
+                    name: names::ident(column),
+                    if_exists: *if_exists,
+                }
             }
-            AlterTableOperation::RenameColumn { old_column_name, new_column_name } => {
-                AlterAction::RenameColumn { from: names::ident(old_column_name), to: names::ident(new_column_name) }
-            }
+            AlterTableOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } => AlterAction::RenameColumn {
+                from: names::ident(old_column_name),
+                to: names::ident(new_column_name),
+            },
             AlterTableOperation::RenameTable { table_name } => {
                 let (RenameTableNameKind::As(n) | RenameTableNameKind::To(n)) = table_name;
-                AlterAction::RenameTable { to: names::object_name(n)?.1 }
+                AlterAction::RenameTable {
+                    to: names::object_name(n)?.1,
+                }
             }
             other => return Err(Error::unsupported(format!("ALTER TABLE {other}"))),
         };
@@ -263,13 +373,25 @@ fn set_primary_key(def: &mut TableDef, columns: Vec<usize>, name: Option<String>
 
 fn add_unique(def: &mut TableDef, columns: Vec<usize>, name: Option<String>) {
     let name = name.unwrap_or_else(|| {
-        unique_name(format!("{}_{}_key", def.name, column_list(def, &columns)), |n| def.index_position(n).is_some())
+        unique_name(
+            format!("{}_{}_key", def.name, column_list(def, &columns)),
+            |n| def.index_position(n).is_some(),
+        )
     });
-    def.indexes.push(IndexDef { name, columns, unique: true });
+    def.indexes.push(IndexDef {
+        name,
+        columns,
+        unique: true,
+    });
 }
 
 fn column_list(def: &TableDef, columns: &[usize]) -> String {
-    columns.iter().filter_map(|&c| def.columns.get(c)).map(|c| c.name.as_str()).collect::<Vec<_>>().join("_")
+    columns
+        .iter()
+        .filter_map(|&c| def.columns.get(c))
+        .map(|c| c.name.as_str())
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 /// `base`, or `base1`, `base2`, ... until `taken` says no.
@@ -277,7 +399,10 @@ fn unique_name(base: String, taken: impl Fn(&str) -> bool) -> String {
     if !taken(&base) {
         return base;
     }
-    (1..).map(|i| format!("{base}{i}")).find(|n| !taken(n)).unwrap_or(base)
+    (1..)
+        .map(|i| format!("{base}{i}"))
+        .find(|n| !taken(n))
+        .unwrap_or(base)
 }
 
 /// Physical positions of the plain column references in an index or key column list.
@@ -288,16 +413,21 @@ fn index_columns(def: &TableDef, columns: &[ast::IndexColumn]) -> Result<Vec<usi
             ast::Expr::Identifier(id) => names::ident(id),
             other => return Err(Error::unsupported(format!("index on expression {other}"))),
         };
-        let position = def
-            .column_position(&name)
-            .ok_or_else(|| Error::UndefinedColumn(format!("{name}\" named in key does not exist in \"{}", def.name)))?;
+        let position = def.column_position(&name).ok_or_else(|| {
+            Error::UndefinedColumn(format!(
+                "{name}\" named in key does not exist in \"{}",
+                def.name
+            ))
+        })?;
         if positions.contains(&position) {
             return Err(Error::DuplicateColumn(name));
         }
         if !matches!(def.columns[position].data_type, DataType::Json) {
             positions.push(position);
         } else {
-            return Err(Error::unsupported(format!("an index on json column \"{name}\" (use jsonb)")));
+            return Err(Error::unsupported(format!(
+                "an index on json column \"{name}\" (use jsonb)"
+            )));
         }
     }
     Ok(positions)

@@ -16,7 +16,10 @@ use crate::types::DataType;
 use std::sync::Arc;
 
 impl Binder<'_> {
-    fn dml_target(&self, relation: &TableFactor) -> Result<(Arc<Table>, Arc<TableDef>, Scope, String)> {
+    fn dml_target(
+        &self,
+        relation: &TableFactor,
+    ) -> Result<(Arc<Table>, Arc<TableDef>, Scope, String)> {
         let TableFactor::Table { name, alias, .. } = relation else {
             return Err(Error::unsupported("this UPDATE/DELETE target"));
         };
@@ -46,7 +49,14 @@ impl Binder<'_> {
         let assignments = self.bind_assignments(&def, &update.assignments, &scope)?;
         let filter = self.bind_where(update.selection.as_ref(), &scope)?;
         let returning = self.bind_returning(&def, &qualifier, update.returning.as_deref())?;
-        Ok(BoundStatement::Update(Box::new(UpdatePlan { table, def, access: AccessPath::Full, filter, assignments, returning })))
+        Ok(BoundStatement::Update(Box::new(UpdatePlan {
+            table,
+            def,
+            access: AccessPath::Full,
+            filter,
+            assignments,
+            returning,
+        })))
     }
 
     pub(super) fn bind_delete(&mut self, delete: &ast::Delete) -> Result<BoundStatement> {
@@ -62,11 +72,22 @@ impl Binder<'_> {
         let (table, def, scope, qualifier) = self.dml_target(&target.relation)?;
         let filter = self.bind_where(delete.selection.as_ref(), &scope)?;
         let returning = self.bind_returning(&def, &qualifier, delete.returning.as_deref())?;
-        Ok(BoundStatement::Delete(Box::new(DeletePlan { table, def, access: AccessPath::Full, filter, returning })))
+        Ok(BoundStatement::Delete(Box::new(DeletePlan {
+            table,
+            def,
+            access: AccessPath::Full,
+            filter,
+            returning,
+        })))
     }
 
     /// `SET col = expr, ...` over `scope`; returns (physical position, value).
-    pub(super) fn bind_assignments(&mut self, def: &TableDef, assignments: &[ast::Assignment], scope: &Scope) -> Result<Vec<(usize, Expr)>> {
+    pub(super) fn bind_assignments(
+        &mut self,
+        def: &TableDef,
+        assignments: &[ast::Assignment],
+        scope: &Scope,
+    ) -> Result<Vec<(usize, Expr)>> {
         let mut bound: Vec<(usize, Expr)> = Vec::with_capacity(assignments.len());
         for a in assignments {
             let AssignmentTarget::ColumnName(name) = &a.target else {
@@ -81,11 +102,15 @@ impl Binder<'_> {
                 Error::UndefinedColumn(format!("{column}\" of relation \"{}", def.name))
             })?;
             if bound.iter().any(|(p, _)| *p == position) {
-                return Err(Error::InvalidStatement(format!("multiple assignments to same column \"{column}\"")));
+                return Err(Error::InvalidStatement(format!(
+                    "multiple assignments to same column \"{column}\""
+                )));
             }
             let target = &def.columns[position];
             if target.identity.is_some_and(|i| i.always) {
-                return Err(Error::InvalidStatement(format!("column \"{column}\" can only be updated to DEFAULT")));
+                return Err(Error::InvalidStatement(format!(
+                    "column \"{column}\" can only be updated to DEFAULT"
+                )));
             }
             let expr = self.bind_expr(&a.value, scope, ExprContext::no_aggregates("UPDATE"))?;
             let expr = self.coerce_for_column(expr, &target.name, &target.data_type)?;
@@ -95,7 +120,12 @@ impl Binder<'_> {
     }
 
     /// `RETURNING ...` over the written row (physical columns, then `xmin`).
-    pub(super) fn bind_returning(&mut self, def: &TableDef, qualifier: &str, items: Option<&[SelectItem]>) -> Result<Option<Returning>> {
+    pub(super) fn bind_returning(
+        &mut self,
+        def: &TableDef,
+        qualifier: &str,
+        items: Option<&[SelectItem]>,
+    ) -> Result<Option<Returning>> {
         let Some(items) = items else { return Ok(None) };
         let scope = Self::table_scope(def, qualifier);
         let mut exprs = Vec::new();
@@ -105,12 +135,19 @@ impl Binder<'_> {
                 SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..) => {
                     for p in scope.star(None) {
                         let c = &scope.columns[p];
-                        exprs.push(Expr::Column { index: p, data_type: c.data_type.clone() });
-                        columns.push(Column { name: c.name.clone(), data_type: c.data_type.clone() });
+                        exprs.push(Expr::Column {
+                            index: p,
+                            data_type: c.data_type.clone(),
+                        });
+                        columns.push(Column {
+                            name: c.name.clone(),
+                            data_type: c.data_type.clone(),
+                        });
                     }
                 }
                 SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
-                    let mut bound = self.bind_expr(e, &scope, ExprContext::no_aggregates("RETURNING"))?;
+                    let mut bound =
+                        self.bind_expr(e, &scope, ExprContext::no_aggregates("RETURNING"))?;
                     if bound.data_type() == DataType::Unknown {
                         bound = self.coerce(bound, &DataType::Text)?;
                     }
@@ -118,11 +155,16 @@ impl Binder<'_> {
                         SelectItem::ExprWithAlias { alias, .. } => names::ident(alias),
                         _ => match e {
                             ast::Expr::Identifier(id) => names::ident(id),
-                            ast::Expr::CompoundIdentifier(parts) => parts.last().map_or("?column?".into(), names::ident),
+                            ast::Expr::CompoundIdentifier(parts) => {
+                                parts.last().map_or("?column?".into(), names::ident)
+                            }
                             _ => "?column?".into(),
                         },
                     };
-                    columns.push(Column { name, data_type: bound.data_type() });
+                    columns.push(Column {
+                        name,
+                        data_type: bound.data_type(),
+                    });
                     exprs.push(bound);
                 }
                 other => return Err(Error::unsupported(format!("RETURNING item {other}"))),

@@ -18,10 +18,19 @@ pub struct ExprContext {
 }
 
 impl ExprContext {
-    pub const WHERE: ExprContext = ExprContext { allow_aggregates: false, clause: "WHERE" };
-    pub const SELECT: ExprContext = ExprContext { allow_aggregates: true, clause: "SELECT" };
+    pub const WHERE: ExprContext = ExprContext {
+        allow_aggregates: false,
+        clause: "WHERE",
+    };
+    pub const SELECT: ExprContext = ExprContext {
+        allow_aggregates: true,
+        clause: "SELECT",
+    };
     pub fn no_aggregates(clause: &'static str) -> Self {
-        ExprContext { allow_aggregates: false, clause }
+        ExprContext {
+            allow_aggregates: false,
+            clause,
+        }
     }
 }
 
@@ -43,13 +52,17 @@ impl Binder<'_> {
             E::Nested(e) => self.bind_expr(e, scope, ctx),
             E::UnaryOp { op, expr } => self.bind_unary(*op, expr, scope, ctx),
             E::BinaryOp { left, op, right } => self.bind_binary(left, op, right, scope, ctx),
-            E::IsNull(e) | E::IsNotNull(e) => {
-                Ok(Expr::IsNull { expr: Box::new(self.bind_expr(e, scope, ctx)?), negated: matches!(expr, E::IsNotNull(_)) })
-            }
+            E::IsNull(e) | E::IsNotNull(e) => Ok(Expr::IsNull {
+                expr: Box::new(self.bind_expr(e, scope, ctx)?),
+                negated: matches!(expr, E::IsNotNull(_)),
+            }),
             E::IsUnknown(e) | E::IsNotUnknown(e) => {
                 let inner = self.bind_expr(e, scope, ctx)?;
                 let inner = self.coerce_bool(inner, "IS UNKNOWN")?;
-                Ok(Expr::IsNull { expr: Box::new(inner), negated: matches!(expr, E::IsNotUnknown(_)) })
+                Ok(Expr::IsNull {
+                    expr: Box::new(inner),
+                    negated: matches!(expr, E::IsNotUnknown(_)),
+                })
             }
             E::IsTrue(e) | E::IsNotTrue(e) | E::IsFalse(e) | E::IsNotFalse(e) => {
                 let inner = self.bind_expr(e, scope, ctx)?;
@@ -68,7 +81,11 @@ impl Binder<'_> {
                     negated: matches!(expr, E::IsNotDistinctFrom(..)),
                 })
             }
-            E::InList { expr, list, negated } => {
+            E::InList {
+                expr,
+                list,
+                negated,
+            } => {
                 let needle = self.bind_expr(expr, scope, ctx)?;
                 let mut items = Vec::with_capacity(list.len() + 1);
                 items.push(needle);
@@ -77,27 +94,92 @@ impl Binder<'_> {
                 }
                 let (mut items, _) = self.unify(items, "IN")?;
                 let needle = items.remove(0);
-                Ok(Expr::InList { expr: Box::new(needle), list: items, negated: *negated })
+                Ok(Expr::InList {
+                    expr: Box::new(needle),
+                    list: items,
+                    negated: *negated,
+                })
             }
-            E::Between { expr, negated, low, high } => {
+            E::Between {
+                expr,
+                negated,
+                low,
+                high,
+            } => {
                 let value = self.bind_expr(expr, scope, ctx)?;
                 let low = self.bind_expr(low, scope, ctx)?;
                 let high = self.bind_expr(high, scope, ctx)?;
                 let (lo_l, lo_r) = self.comparable(value.clone(), low)?;
                 let (hi_l, hi_r) = self.comparable(value, high)?;
-                let (lower_op, upper_op) = if *negated { (CompareOp::Lt, CompareOp::Gt) } else { (CompareOp::GtEq, CompareOp::LtEq) };
-                let lower = Expr::Compare { op: lower_op, left: Box::new(lo_l), right: Box::new(lo_r) };
-                let upper = Expr::Compare { op: upper_op, left: Box::new(hi_l), right: Box::new(hi_r) };
-                Ok(if *negated { Expr::Or(Box::new(lower), Box::new(upper)) } else { Expr::And(Box::new(lower), Box::new(upper)) })
+                let (lower_op, upper_op) = if *negated {
+                    (CompareOp::Lt, CompareOp::Gt)
+                } else {
+                    (CompareOp::GtEq, CompareOp::LtEq)
+                };
+                let lower = Expr::Compare {
+                    op: lower_op,
+                    left: Box::new(lo_l),
+                    right: Box::new(lo_r),
+                };
+                let upper = Expr::Compare {
+                    op: upper_op,
+                    left: Box::new(hi_l),
+                    right: Box::new(hi_r),
+                };
+                Ok(if *negated {
+                    Expr::Or(Box::new(lower), Box::new(upper))
+                } else {
+                    Expr::And(Box::new(lower), Box::new(upper))
+                })
             }
-            E::Like { negated, any: false, expr, pattern, escape_char } => {
-                self.bind_like(expr, pattern, escape_char.as_deref(), *negated, false, scope, ctx)
-            }
-            E::ILike { negated, any: false, expr, pattern, escape_char } => {
-                self.bind_like(expr, pattern, escape_char.as_deref(), *negated, true, scope, ctx)
-            }
-            E::Case { operand, conditions, else_result, .. } => self.bind_case(operand.as_deref(), conditions, else_result.as_deref(), scope, ctx),
-            E::Cast { expr, data_type, format: None, .. } => {
+            E::Like {
+                negated,
+                any: false,
+                expr,
+                pattern,
+                escape_char,
+            } => self.bind_like(
+                expr,
+                pattern,
+                escape_char.as_deref(),
+                *negated,
+                false,
+                scope,
+                ctx,
+            ),
+            E::ILike {
+                negated,
+                any: false,
+                expr,
+                pattern,
+                escape_char,
+            } => self.bind_like(
+                expr,
+                pattern,
+                escape_char.as_deref(),
+                *negated,
+                true,
+                scope,
+                ctx,
+            ),
+            E::Case {
+                operand,
+                conditions,
+                else_result,
+                ..
+            } => self.bind_case(
+                operand.as_deref(),
+                conditions,
+                else_result.as_deref(),
+                scope,
+                ctx,
+            ),
+            E::Cast {
+                expr,
+                data_type,
+                format: None,
+                ..
+            } => {
                 let target = types::cast_type(data_type)?;
                 let inner = self.bind_expr(expr, scope, ctx)?;
                 self.bind_cast(inner, target)
@@ -105,21 +187,42 @@ impl Binder<'_> {
             E::TypedString(typed) => {
                 let target = types::cast_type(&typed.data_type)?;
                 let text = match &typed.value.value {
-                    AstValue::SingleQuotedString(s) | AstValue::EscapedStringLiteral(s) => s.clone(),
-                    other => return Err(Error::InvalidStatement(format!("expected a string after the type name, found {other}"))),
+                    AstValue::SingleQuotedString(s) | AstValue::EscapedStringLiteral(s) => {
+                        s.clone()
+                    }
+                    other => {
+                        return Err(Error::InvalidStatement(format!(
+                            "expected a string after the type name, found {other}"
+                        )))
+                    }
                 };
-                self.coerce(Expr::Literal { value: Value::text(text), data_type: DataType::Unknown }, &target)
+                self.coerce(
+                    Expr::Literal {
+                        value: Value::text(text),
+                        data_type: DataType::Unknown,
+                    },
+                    &target,
+                )
             }
             E::Interval(interval) => {
                 let mut text = match self.bind_expr(&interval.value, scope, ctx)? {
-                    Expr::Literal { value: Value::Text(s), .. } => s.to_string(),
+                    Expr::Literal {
+                        value: Value::Text(s),
+                        ..
+                    } => s.to_string(),
                     Expr::Literal { value, .. } => value.to_string(),
                     _ => return Err(Error::unsupported("INTERVAL with a non-constant value")),
                 };
                 if let Some(field) = &interval.leading_field {
                     text = format!("{text} {field}");
                 }
-                self.coerce(Expr::Literal { value: Value::text(text), data_type: DataType::Unknown }, &DataType::Interval)
+                self.coerce(
+                    Expr::Literal {
+                        value: Value::text(text),
+                        data_type: DataType::Unknown,
+                    },
+                    &DataType::Interval,
+                )
             }
             E::Function(function) => self.bind_function(function, scope, ctx),
             E::Extract { field, expr, .. } => {
@@ -127,7 +230,12 @@ impl Binder<'_> {
                 let source = self.bind_expr(expr, scope, ctx)?;
                 self.call_scalar("extract", vec![field, source])
             }
-            E::Substring { expr, substring_from, substring_for, .. } => {
+            E::Substring {
+                expr,
+                substring_from,
+                substring_for,
+                ..
+            } => {
                 let mut args = vec![self.bind_expr(expr, scope, ctx)?];
                 args.push(match substring_from {
                     Some(from) => self.bind_expr(from, scope, ctx)?,
@@ -143,7 +251,12 @@ impl Binder<'_> {
                 let haystack = self.bind_expr(r#in, scope, ctx)?;
                 self.call_scalar("strpos", vec![haystack, needle])
             }
-            E::Trim { trim_where, trim_what, expr, trim_characters } => {
+            E::Trim {
+                trim_where,
+                trim_what,
+                expr,
+                trim_characters,
+            } => {
                 let name = match trim_where {
                     Some(ast::TrimWhereField::Leading) => "ltrim",
                     Some(ast::TrimWhereField::Trailing) => "rtrim",
@@ -175,7 +288,9 @@ impl Binder<'_> {
     fn bind_column(&mut self, scope: &Scope, qualifier: Option<&str>, name: &str) -> Result<Expr> {
         if let Some(q) = qualifier {
             if !scope.has_qualifier(q) {
-                return Err(Error::UndefinedTable(format!("missing FROM-clause entry for table \"{q}\"")));
+                return Err(Error::UndefinedTable(format!(
+                    "missing FROM-clause entry for table \"{q}\""
+                )));
             }
         }
         let (index, data_type) = scope.resolve(qualifier, name)?;
@@ -187,27 +302,47 @@ impl Binder<'_> {
     pub(super) fn bind_value(&mut self, value: &AstValue) -> Result<Expr> {
         Ok(match value {
             AstValue::Number(text, _) => number_literal(text)?,
-            AstValue::SingleQuotedString(s) | AstValue::EscapedStringLiteral(s) => {
-                Expr::Literal { value: Value::text(s.as_str()), data_type: DataType::Unknown }
-            }
-            AstValue::DollarQuotedString(s) => Expr::Literal { value: Value::text(s.value.as_str()), data_type: DataType::Unknown },
+            AstValue::SingleQuotedString(s) | AstValue::EscapedStringLiteral(s) => Expr::Literal {
+                value: Value::text(s.as_str()),
+                data_type: DataType::Unknown,
+            },
+            AstValue::DollarQuotedString(s) => Expr::Literal {
+                value: Value::text(s.value.as_str()),
+                data_type: DataType::Unknown,
+            },
             AstValue::Boolean(b) => Expr::literal(Value::Bool(*b)),
-            AstValue::Null => Expr::Literal { value: Value::Null, data_type: DataType::Unknown },
+            AstValue::Null => Expr::Literal {
+                value: Value::Null,
+                data_type: DataType::Unknown,
+            },
             AstValue::Placeholder(p) => {
                 let index = p
                     .strip_prefix('$')
                     .and_then(|n| n.parse::<usize>().ok())
                     .filter(|n| *n >= 1)
-                    .ok_or_else(|| Error::InvalidStatement(format!("invalid parameter placeholder {p}: use $1, $2, ...")))?;
+                    .ok_or_else(|| {
+                        Error::InvalidStatement(format!(
+                            "invalid parameter placeholder {p}: use $1, $2, ..."
+                        ))
+                    })?;
                 self.note_param(index - 1);
                 let data_type = self.param_type(index - 1);
-                Expr::Param { index: index - 1, data_type }
+                Expr::Param {
+                    index: index - 1,
+                    data_type,
+                }
             }
             other => return Err(Error::unsupported(format!("literal {other}"))),
         })
     }
 
-    fn bind_unary(&mut self, op: UnaryOperator, expr: &ast::Expr, scope: &Scope, ctx: ExprContext) -> Result<Expr> {
+    fn bind_unary(
+        &mut self,
+        op: UnaryOperator,
+        expr: &ast::Expr,
+        scope: &Scope,
+        ctx: ExprContext,
+    ) -> Result<Expr> {
         // Fold `-<number>` so that -2147483648 is an integer literal, as in PostgreSQL.
         if let (UnaryOperator::Minus, ast::Expr::Value(v)) = (op, expr) {
             if let AstValue::Number(text, _) = &v.value {
@@ -220,7 +355,13 @@ impl Binder<'_> {
             UnaryOperator::Plus => Ok(inner),
             UnaryOperator::Minus => {
                 let inner = if inner.data_type() == DataType::Unknown {
-                    self.coerce(inner, &DataType::Numeric { precision: None, scale: None })?
+                    self.coerce(
+                        inner,
+                        &DataType::Numeric {
+                            precision: None,
+                            scale: None,
+                        },
+                    )?
                 } else {
                     inner
                 };
@@ -228,13 +369,23 @@ impl Binder<'_> {
                 if !data_type.is_numeric() && data_type != DataType::Interval {
                     return Err(Error::UndefinedOperator(format!("- {data_type}")));
                 }
-                Ok(Expr::Negate { expr: Box::new(inner), data_type })
+                Ok(Expr::Negate {
+                    expr: Box::new(inner),
+                    data_type,
+                })
             }
             other => Err(Error::unsupported(format!("operator {other}"))),
         }
     }
 
-    fn bind_binary(&mut self, left: &ast::Expr, op: &BinaryOperator, right: &ast::Expr, scope: &Scope, ctx: ExprContext) -> Result<Expr> {
+    fn bind_binary(
+        &mut self,
+        left: &ast::Expr,
+        op: &BinaryOperator,
+        right: &ast::Expr,
+        scope: &Scope,
+        ctx: ExprContext,
+    ) -> Result<Expr> {
         use BinaryOperator as B;
         let compare_op = match op {
             B::Eq => Some(CompareOp::Eq),
@@ -247,14 +398,30 @@ impl Binder<'_> {
         };
         if let Some(op) = compare_op {
             let (l, r) = self.bind_comparable(left, right, scope, ctx)?;
-            return Ok(Expr::Compare { op, left: Box::new(l), right: Box::new(r) });
+            return Ok(Expr::Compare {
+                op,
+                left: Box::new(l),
+                right: Box::new(r),
+            });
         }
         let l = self.bind_expr(left, scope, ctx)?;
         let r = self.bind_expr(right, scope, ctx)?;
         let arith_op = match op {
-            B::And => return Ok(Expr::And(Box::new(self.coerce_bool(l, "AND")?), Box::new(self.coerce_bool(r, "AND")?))),
-            B::Or => return Ok(Expr::Or(Box::new(self.coerce_bool(l, "OR")?), Box::new(self.coerce_bool(r, "OR")?))),
-            B::Arrow | B::LongArrow | B::HashArrow | B::HashLongArrow => return self.bind_json_get(l, r, op),
+            B::And => {
+                return Ok(Expr::And(
+                    Box::new(self.coerce_bool(l, "AND")?),
+                    Box::new(self.coerce_bool(r, "AND")?),
+                ))
+            }
+            B::Or => {
+                return Ok(Expr::Or(
+                    Box::new(self.coerce_bool(l, "OR")?),
+                    Box::new(self.coerce_bool(r, "OR")?),
+                ))
+            }
+            B::Arrow | B::LongArrow | B::HashArrow | B::HashLongArrow => {
+                return self.bind_json_get(l, r, op)
+            }
             B::Plus => ArithOp::Add,
             B::Minus => ArithOp::Sub,
             B::Multiply => ArithOp::Mul,
@@ -271,9 +438,15 @@ impl Binder<'_> {
     pub(super) fn bind_arith(&mut self, op: ArithOp, l: Expr, r: Expr) -> Result<Expr> {
         let (lt, rt) = (l.data_type(), r.data_type());
         let (l, r) = match (lt == DataType::Unknown, rt == DataType::Unknown) {
-            (true, true) if op == ArithOp::Concat => (self.coerce(l, &DataType::Text)?, self.coerce(r, &DataType::Text)?),
+            (true, true) if op == ArithOp::Concat => (
+                self.coerce(l, &DataType::Text)?,
+                self.coerce(r, &DataType::Text)?,
+            ),
             (true, true) => {
-                let numeric = DataType::Numeric { precision: None, scale: None };
+                let numeric = DataType::Numeric {
+                    precision: None,
+                    scale: None,
+                };
                 (self.coerce(l, &numeric)?, self.coerce(r, &numeric)?)
             }
             (true, false) => (self.coerce(l, &untyped_partner(op, &rt))?, r),
@@ -284,11 +457,22 @@ impl Binder<'_> {
             (false, false) => (l, r),
         };
         let data_type = arith::result_type(op, &l.data_type(), &r.data_type())?;
-        Ok(Expr::Arith { op, left: Box::new(l), right: Box::new(r), data_type })
+        Ok(Expr::Arith {
+            op,
+            left: Box::new(l),
+            right: Box::new(r),
+            data_type,
+        })
     }
 
     /// Binds both sides of a comparison and makes them comparable.
-    pub(super) fn bind_comparable(&mut self, left: &ast::Expr, right: &ast::Expr, scope: &Scope, ctx: ExprContext) -> Result<(Expr, Expr)> {
+    pub(super) fn bind_comparable(
+        &mut self,
+        left: &ast::Expr,
+        right: &ast::Expr,
+        scope: &Scope,
+        ctx: ExprContext,
+    ) -> Result<(Expr, Expr)> {
         let l = self.bind_expr(left, scope, ctx)?;
         let r = self.bind_expr(right, scope, ctx)?;
         self.comparable(l, r)
@@ -298,7 +482,10 @@ impl Binder<'_> {
     pub(super) fn comparable(&mut self, l: Expr, r: Expr) -> Result<(Expr, Expr)> {
         let (lt, rt) = (l.data_type(), r.data_type());
         match (lt == DataType::Unknown, rt == DataType::Unknown) {
-            (true, true) => Ok((self.coerce(l, &DataType::Text)?, self.coerce(r, &DataType::Text)?)),
+            (true, true) => Ok((
+                self.coerce(l, &DataType::Text)?,
+                self.coerce(r, &DataType::Text)?,
+            )),
             (true, false) => Ok((self.coerce(l, &rt)?, r)),
             (false, true) => Ok((l, self.coerce(r, &lt)?)),
             (false, false) => {
@@ -311,22 +498,54 @@ impl Binder<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn bind_like(&mut self, expr: &ast::Expr, pattern: &ast::Expr, escape: Option<&ast::Expr>, negated: bool, case_insensitive: bool, scope: &Scope, ctx: ExprContext) -> Result<Expr> {
+    fn bind_like(
+        &mut self,
+        expr: &ast::Expr,
+        pattern: &ast::Expr,
+        escape: Option<&ast::Expr>,
+        negated: bool,
+        case_insensitive: bool,
+        scope: &Scope,
+        ctx: ExprContext,
+    ) -> Result<Expr> {
         let text = self.bind_expr(expr, scope, ctx)?;
-        let text = self.coerce(text, &DataType::Text).or_else(|_| Err(Error::UndefinedOperator("LIKE on a non-text value".into())))?;
+        let text_type = text.data_type();
+        let text = self
+            .coerce(text, &DataType::Text)
+            .map_err(|_| Error::UndefinedOperator(format!("{text_type} ~~ text (LIKE needs a string)")))?;
         let pattern = self.bind_expr(pattern, scope, ctx)?;
         let pattern = self.coerce(pattern, &DataType::Text)?;
         let escape = match escape {
             None => None,
             Some(e) => match self.bind_expr(e, scope, ctx)? {
-                Expr::Literal { value: Value::Text(s), .. } if s.chars().count() <= 1 => s.chars().next(),
-                _ => return Err(Error::InvalidParameterValue("invalid escape string: it must be empty or one character".into())),
+                Expr::Literal {
+                    value: Value::Text(s),
+                    ..
+                } if s.chars().count() <= 1 => s.chars().next(),
+                _ => {
+                    return Err(Error::InvalidParameterValue(
+                        "invalid escape string: it must be empty or one character".into(),
+                    ))
+                }
             },
         };
-        Ok(Expr::Like { expr: Box::new(text), pattern: Box::new(pattern), escape, negated, case_insensitive })
+        Ok(Expr::Like {
+            expr: Box::new(text),
+            pattern: Box::new(pattern),
+            escape,
+            negated,
+            case_insensitive,
+        })
     }
 
-    fn bind_case(&mut self, operand: Option<&ast::Expr>, conditions: &[ast::CaseWhen], otherwise: Option<&ast::Expr>, scope: &Scope, ctx: ExprContext) -> Result<Expr> {
+    fn bind_case(
+        &mut self,
+        operand: Option<&ast::Expr>,
+        conditions: &[ast::CaseWhen],
+        otherwise: Option<&ast::Expr>,
+        scope: &Scope,
+        ctx: ExprContext,
+    ) -> Result<Expr> {
         let operand = operand.map(|o| self.bind_expr(o, scope, ctx)).transpose()?;
         let mut whens = Vec::with_capacity(conditions.len());
         let mut results = Vec::with_capacity(conditions.len() + 1);
@@ -346,30 +565,61 @@ impl Binder<'_> {
         let (results, data_type) = self.unify(results, "CASE")?;
         let mut results = results.into_iter();
         let branches: Vec<(Expr, Expr)> = whens.into_iter().zip(results.by_ref()).collect();
-        let otherwise = if has_else { results.next().map(Box::new) } else { None };
-        Ok(Expr::Case { operand: operand.map(Box::new), branches, otherwise, data_type })
+        let otherwise = if has_else {
+            results.next().map(Box::new)
+        } else {
+            None
+        };
+        Ok(Expr::Case {
+            operand: operand.map(Box::new),
+            branches,
+            otherwise,
+            data_type,
+        })
     }
 
     /// `expr::type` / `CAST(expr AS type)`; casts of constants are done now.
     pub(super) fn bind_cast(&mut self, inner: Expr, target: DataType) -> Result<Expr> {
         match inner {
-            Expr::Literal { value: Value::Text(text), data_type: DataType::Unknown } => {
-                let value = crate::types::cast::cast(Value::Text(text), &target, crate::types::CastMode::Explicit)?;
-                Ok(Expr::Literal { value, data_type: target })
+            Expr::Literal {
+                value: Value::Text(text),
+                data_type: DataType::Unknown,
+            } => {
+                let value = crate::types::cast::cast(
+                    Value::Text(text),
+                    &target,
+                    crate::types::CastMode::Explicit,
+                )?;
+                Ok(Expr::Literal {
+                    value,
+                    data_type: target,
+                })
             }
-            Expr::Literal { .. } | Expr::Param { data_type: DataType::Unknown, .. } if inner.data_type() == DataType::Unknown => {
-                self.coerce(inner, &target)
-            }
+            Expr::Literal { .. }
+            | Expr::Param {
+                data_type: DataType::Unknown,
+                ..
+            } if inner.data_type() == DataType::Unknown => self.coerce(inner, &target),
             Expr::Literal { value, .. } => {
-                let value = crate::types::cast::cast(value, &target, crate::types::CastMode::Explicit)?;
-                Ok(Expr::Literal { value, data_type: target })
+                let value =
+                    crate::types::cast::cast(value, &target, crate::types::CastMode::Explicit)?;
+                Ok(Expr::Literal {
+                    value,
+                    data_type: target,
+                })
             }
             inner => {
                 let source = inner.data_type();
-                if !crate::types::cast::can_cast(&source, &target, crate::types::CastMode::Explicit) {
-                    return Err(Error::DatatypeMismatch(format!("cannot cast type {source} to {target}")));
+                if !crate::types::cast::can_cast(&source, &target, crate::types::CastMode::Explicit)
+                {
+                    return Err(Error::DatatypeMismatch(format!(
+                        "cannot cast type {source} to {target}"
+                    )));
                 }
-                Ok(Expr::Cast { expr: Box::new(inner), data_type: target })
+                Ok(Expr::Cast {
+                    expr: Box::new(inner),
+                    data_type: target,
+                })
             }
         }
     }
@@ -378,11 +628,27 @@ impl Binder<'_> {
         let document = match document.data_type() {
             DataType::Unknown => self.coerce(document, &DataType::Jsonb)?,
             t if t.is_json() => document,
-            t => return Err(Error::UndefinedOperator(format!("{t} {op} {}", key.data_type()))),
+            t => {
+                return Err(Error::UndefinedOperator(format!(
+                    "{t} {op} {}",
+                    key.data_type()
+                )))
+            }
         };
-        let as_text = matches!(op, BinaryOperator::LongArrow | BinaryOperator::HashLongArrow);
-        let key = if key.data_type() == DataType::Unknown { self.coerce(key, &DataType::Text)? } else { key };
-        Ok(Expr::JsonGet { document: Box::new(document), path: vec![key], as_text })
+        let as_text = matches!(
+            op,
+            BinaryOperator::LongArrow | BinaryOperator::HashLongArrow
+        );
+        let key = if key.data_type() == DataType::Unknown {
+            self.coerce(key, &DataType::Text)?
+        } else {
+            key
+        };
+        Ok(Expr::JsonGet {
+            document: Box::new(document),
+            path: vec![key],
+            as_text,
+        })
     }
 }
 
@@ -392,7 +658,10 @@ fn untyped_partner(op: ArithOp, other: &DataType) -> DataType {
         (ArithOp::Concat, DataType::Bytea) => DataType::Bytea,
         (ArithOp::Concat, DataType::Jsonb) => DataType::Jsonb,
         (ArithOp::Concat, _) => DataType::Text,
-        (ArithOp::Add | ArithOp::Sub, DataType::Timestamp | DataType::TimestampTz | DataType::Time) => DataType::Interval,
+        (
+            ArithOp::Add | ArithOp::Sub,
+            DataType::Timestamp | DataType::TimestampTz | DataType::Time,
+        ) => DataType::Interval,
         (ArithOp::Sub, DataType::Date) => DataType::Date,
         (ArithOp::Add, DataType::Date) => DataType::Int32,
         (ArithOp::Mul | ArithOp::Div, DataType::Interval) => DataType::Float64,
@@ -408,6 +677,8 @@ fn number_literal(text: &str) -> Result<Expr> {
     if let Ok(v) = text.parse::<i64>() {
         return Ok(Expr::literal(Value::Int64(v)));
     }
-    let decimal: Decimal = text.parse().map_err(|_| Error::invalid_text("numeric", text))?;
+    let decimal: Decimal = text
+        .parse()
+        .map_err(|_| Error::invalid_text("numeric", text))?;
     Ok(Expr::literal(Value::numeric(decimal)))
 }

@@ -54,8 +54,14 @@ impl Binder<'_> {
         let source = match &insert.source {
             None => InsertSource::Values(vec![vec![]]),
             Some(query) => match &*query.body {
-                SetExpr::Values(values) if query.order_by.is_none() && query.limit_clause.is_none() => {
-                    InsertSource::Values(self.bind_insert_values(&def, &target_columns, &values.rows)?)
+                SetExpr::Values(values)
+                    if query.order_by.is_none() && query.limit_clause.is_none() =>
+                {
+                    InsertSource::Values(self.bind_insert_values(
+                        &def,
+                        &target_columns,
+                        &values.rows,
+                    )?)
                 }
                 _ => {
                     let (plan, columns) = self.bind_query(query)?;
@@ -67,7 +73,10 @@ impl Binder<'_> {
                     }
                     for (column, &position) in columns.iter().zip(&target_columns) {
                         let target = &def.columns[position];
-                        let probe = Expr::Column { index: 0, data_type: column.data_type.clone() };
+                        let probe = Expr::Column {
+                            index: 0,
+                            data_type: column.data_type.clone(),
+                        };
                         self.coerce_for_column(probe, &target.name, &target.data_type)?;
                     }
                     InsertSource::Query(plan)
@@ -75,7 +84,9 @@ impl Binder<'_> {
             },
         };
         let source = match (&insert.source, source) {
-            (None, InsertSource::Values(_)) => InsertSource::Values(vec![vec![None; target_columns.len()]]),
+            (None, InsertSource::Values(_)) => {
+                InsertSource::Values(vec![vec![None; target_columns.len()]])
+            }
             (_, s) => s,
         };
 
@@ -85,10 +96,22 @@ impl Binder<'_> {
             Some(other) => return Err(Error::unsupported(format!("{other}"))),
         };
         let returning = self.bind_returning(&def, &table_name, insert.returning.as_deref())?;
-        Ok(BoundStatement::Insert(Box::new(InsertPlan { table, def, target_columns, source, on_conflict, returning })))
+        Ok(BoundStatement::Insert(Box::new(InsertPlan {
+            table,
+            def,
+            target_columns,
+            source,
+            on_conflict,
+            returning,
+        })))
     }
 
-    fn bind_insert_values(&mut self, def: &TableDef, targets: &[usize], rows: &[ast::Parens<Vec<ast::Expr>>]) -> Result<Vec<Vec<Option<Expr>>>> {
+    fn bind_insert_values(
+        &mut self,
+        def: &TableDef,
+        targets: &[usize],
+        rows: &[ast::Parens<Vec<ast::Expr>>],
+    ) -> Result<Vec<Vec<Option<Expr>>>> {
         let mut bound_rows = Vec::with_capacity(rows.len());
         for row in rows {
             let row = &row.content;
@@ -102,21 +125,33 @@ impl Binder<'_> {
                     continue;
                 }
                 let column = &def.columns[position];
-                let expr = self.bind_expr(e, &Scope::default(), ExprContext::no_aggregates("VALUES"))?;
-                bound.push(Some(self.coerce_for_column(expr, &column.name, &column.data_type)?));
+                let expr =
+                    self.bind_expr(e, &Scope::default(), ExprContext::no_aggregates("VALUES"))?;
+                bound.push(Some(self.coerce_for_column(
+                    expr,
+                    &column.name,
+                    &column.data_type,
+                )?));
             }
             bound_rows.push(bound);
         }
         Ok(bound_rows)
     }
 
-    fn bind_on_conflict(&mut self, def: &Arc<TableDef>, conflict: &ast::OnConflict) -> Result<OnConflict> {
+    fn bind_on_conflict(
+        &mut self,
+        def: &Arc<TableDef>,
+        conflict: &ast::OnConflict,
+    ) -> Result<OnConflict> {
         let constraint = match &conflict.conflict_target {
             None => None,
             Some(ConflictTarget::Columns(columns)) => {
                 let mut wanted: Vec<usize> = columns
                     .iter()
-                    .map(|c| def.column_position(&names::ident(c)).ok_or_else(|| Error::UndefinedColumn(names::ident(c))))
+                    .map(|c| {
+                        def.column_position(&names::ident(c))
+                            .ok_or_else(|| Error::UndefinedColumn(names::ident(c)))
+                    })
                     .collect::<Result<_>>()?;
                 wanted.sort_unstable();
                 let same_columns = |cols: &[usize]| {
@@ -127,7 +162,10 @@ impl Binder<'_> {
                 let name = if !def.primary_key.is_empty() && same_columns(&def.primary_key) {
                     def.primary_key_name.clone()
                 } else {
-                    def.indexes.iter().find(|i| i.unique && same_columns(&i.columns)).map(|i| i.name.clone())
+                    def.indexes
+                        .iter()
+                        .find(|i| i.unique && same_columns(&i.columns))
+                        .map(|i| i.name.clone())
                 };
                 Some(name.ok_or_else(|| {
                     Error::InvalidColumnReference(
@@ -153,12 +191,15 @@ impl Binder<'_> {
             OnConflictAction::DoUpdate(update) => {
                 if constraint.is_none() {
                     return Err(Error::InvalidStatement(
-                        "ON CONFLICT DO UPDATE requires inference specification or constraint name".into(),
+                        "ON CONFLICT DO UPDATE requires inference specification or constraint name"
+                            .into(),
                     ));
                 }
                 let mut scope = Self::table_scope(def, &def.name);
                 let excluded = Self::table_scope(def, "excluded");
-                scope.columns.extend(excluded.columns.into_iter().filter(|c| !c.hidden));
+                scope
+                    .columns
+                    .extend(excluded.columns.into_iter().filter(|c| !c.hidden));
                 let assignments = self.bind_assignments(def, &update.assignments, &scope)?;
                 let filter = match &update.selection {
                     Some(s) => {
@@ -167,7 +208,10 @@ impl Binder<'_> {
                     }
                     None => None,
                 };
-                ConflictAction::DoUpdate { assignments, filter }
+                ConflictAction::DoUpdate {
+                    assignments,
+                    filter,
+                }
             }
         };
         Ok(OnConflict { constraint, action })

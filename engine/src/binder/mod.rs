@@ -14,11 +14,10 @@ mod select;
 mod statement;
 mod types;
 
-pub use expr::ExprContext;
 pub use scope::{Scope, ScopeColumn};
 pub use statement::{
-    AlterAction, BoundStatement, ConflictAction, DdlStatement, DeletePlan, InsertPlan, InsertSource, OnConflict, Returning,
-    TransactionStatement, UpdatePlan,
+    AlterAction, BoundStatement, ConflictAction, DdlStatement, DeletePlan, InsertPlan,
+    InsertSource, Returning, TransactionStatement, UpdatePlan,
 };
 
 use sqlparser::ast::Statement;
@@ -36,7 +35,10 @@ pub struct Binder<'a> {
 impl<'a> Binder<'a> {
     /// A binder over `catalog`.
     pub fn new(catalog: &'a Catalog) -> Self {
-        Binder { catalog, params: Vec::new() }
+        Binder {
+            catalog,
+            params: Vec::new(),
+        }
     }
 
     /// The inferred type of each `$n` seen (Unknown where context gave none).
@@ -68,10 +70,18 @@ impl<'a> Binder<'a> {
             Statement::Insert(insert) => self.bind_insert(insert),
             Statement::Update(update) => self.bind_update(update),
             Statement::Delete(delete) => self.bind_delete(delete),
-            Statement::StartTransaction { .. } => Ok(BoundStatement::Transaction(TransactionStatement::Begin)),
-            Statement::Commit { .. } => Ok(BoundStatement::Transaction(TransactionStatement::Commit)),
-            Statement::Rollback { savepoint: None, .. } => Ok(BoundStatement::Transaction(TransactionStatement::Rollback)),
-            Statement::Explain { statement, .. } => Ok(BoundStatement::Explain(Box::new(self.bind(statement)?))),
+            Statement::StartTransaction { .. } => {
+                Ok(BoundStatement::Transaction(TransactionStatement::Begin))
+            }
+            Statement::Commit { .. } => {
+                Ok(BoundStatement::Transaction(TransactionStatement::Commit))
+            }
+            Statement::Rollback {
+                savepoint: None, ..
+            } => Ok(BoundStatement::Transaction(TransactionStatement::Rollback)),
+            Statement::Explain { statement, .. } => {
+                Ok(BoundStatement::Explain(Box::new(self.bind(statement)?)))
+            }
             other => self.bind_ddl(other),
         }
     }
@@ -102,6 +112,10 @@ impl<'a> Binder<'a> {
 /// Error for a statement kind tether does not support.
 fn unsupported_statement(statement: &Statement) -> Error {
     let text = statement.to_string();
-    let head: String = text.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+    let head: String = text
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
     Error::unsupported(format!("statement {head}"))
 }

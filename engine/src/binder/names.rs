@@ -27,6 +27,8 @@ pub fn object_name(name: &ObjectName) -> Result<(Option<String>, String)> {
     match parts.as_slice() {
         [name] => Ok((None, name.clone())),
         [schema, name] => Ok((Some(schema.clone()), name.clone())),
-        _ => Err(Error::InvalidStatement(format!("improper qualified name (too many dotted names): {name}"))),
+        _ => Err(Error::InvalidStatement(format!(
+            "improper qualified name (too many dotted names): {name}"
+        ))),
     }
 }

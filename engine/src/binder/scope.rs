@@ -51,7 +51,9 @@ impl Scope {
 
     /// True if some column has this qualifier.
     pub fn has_qualifier(&self, qualifier: &str) -> bool {
-        self.columns.iter().any(|c| c.qualifier.as_deref() == Some(qualifier))
+        self.columns
+            .iter()
+            .any(|c| c.qualifier.as_deref() == Some(qualifier))
     }
 
     /// Positions of the columns `*` (or `q.*`) expands to.
@@ -59,7 +61,11 @@ impl Scope {
         self.columns
             .iter()
             .enumerate()
-            .filter(|(_, c)| !c.hidden && !c.dropped && qualifier.is_none_or(|q| c.qualifier.as_deref() == Some(q)))
+            .filter(|(_, c)| {
+                !c.hidden
+                    && !c.dropped
+                    && qualifier.is_none_or(|q| c.qualifier.as_deref() == Some(q))
+            })
             .map(|(i, _)| i)
             .collect()
     }

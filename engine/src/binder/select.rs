@@ -1,11 +1,13 @@
 //! Binding of queries: SELECT (FROM, WHERE, GROUP BY, HAVING, DISTINCT, ORDER BY, LIMIT) and
 //! VALUES, into a plan tree.
 
-use sqlparser::ast::{self, GroupByExpr, LimitClause, OrderByKind, Query, SelectItem, SetExpr, TableFactor};
+use sqlparser::ast::{
+    self, GroupByExpr, LimitClause, OrderByKind, Query, SelectItem, SetExpr, TableFactor,
+};
 
 use super::expr::ExprContext;
 use super::scope::Scope;
-use super::{names, BoundStatement, Binder};
+use super::{names, Binder, BoundStatement};
 use crate::api::Column;
 use crate::error::{Error, Result};
 use crate::expr::{AggregateCall, Expr};
@@ -21,7 +23,7 @@ struct OutputItem {
 impl Binder<'_> {
     pub(super) fn bind_query_statement(&mut self, query: &Query) -> Result<BoundStatement> {
         let (plan, columns) = self.bind_query(query)?;
-        Ok(BoundStatement::Query { plan, columns })
+        Ok(BoundStatement::Query { plan: Box::new(plan), columns })
     }
 
     /// Binds a query into a plan and its output columns.
@@ -38,7 +40,9 @@ impl Binder<'_> {
         };
         let (mut limit, offset) = match &query.limit_clause {
             None => (None, None),
-            Some(LimitClause::LimitOffset { limit, offset, .. }) => (limit.as_ref(), offset.as_ref().map(|o| &o.value)),
+            Some(LimitClause::LimitOffset { limit, offset, .. }) => {
+                (limit.as_ref(), offset.as_ref().map(|o| &o.value))
+            }
             Some(LimitClause::OffsetCommaLimit { offset, limit }) => (Some(limit), Some(offset)),
         };
         let fetch_one = ast::Expr::value(ast::Value::Number("1".into(), false));
@@ -47,7 +51,9 @@ impl Binder<'_> {
                 return Err(Error::unsupported("FETCH FIRST ... WITH TIES / PERCENT"));
             }
             if limit.is_some() {
-                return Err(Error::InvalidStatement("LIMIT and FETCH FIRST cannot be used together".into()));
+                return Err(Error::InvalidStatement(
+                    "LIMIT and FETCH FIRST cannot be used together".into(),
+                ));
             }
             limit = Some(fetch.quantity.as_ref().unwrap_or(&fetch_one));
         }
@@ -58,28 +64,46 @@ impl Binder<'_> {
                 self.order_output(plan, columns, order_by)?
             }
             SetExpr::Query(inner) if order_by.is_empty() => self.bind_query(inner)?,
-            other => return Err(Error::unsupported(format!("query form {}", short(&other.to_string())))),
+            other => {
+                return Err(Error::unsupported(format!(
+                    "query form {}",
+                    short(&other.to_string())
+                )))
+            }
         };
         let plan = self.bind_limit(plan, limit, offset)?;
         Ok((plan, columns))
     }
 
-    fn bind_limit(&mut self, plan: Plan, limit: Option<&ast::Expr>, offset: Option<&ast::Expr>) -> Result<Plan> {
+    fn bind_limit(
+        &mut self,
+        plan: Plan,
+        limit: Option<&ast::Expr>,
+        offset: Option<&ast::Expr>,
+    ) -> Result<Plan> {
         if limit.is_none() && offset.is_none() {
             return Ok(plan);
         }
-        let mut bind_count = |e: Option<&ast::Expr>, clause: &'static str| -> Result<Option<Expr>> {
+        let mut bind_count = |e: Option<&ast::Expr>,
+                              clause: &'static str|
+         -> Result<Option<Expr>> {
             let Some(e) = e else { return Ok(None) };
             let bound = self.bind_expr(e, &Scope::default(), ExprContext::no_aggregates(clause))?;
             match bound.data_type() {
                 DataType::Unknown => Ok(Some(self.coerce(bound, &DataType::Int64)?)),
                 t if t.is_integer() => Ok(Some(bound)),
-                t => Err(Error::DatatypeMismatch(format!("argument of {clause} must be type bigint, not type {t}"))),
+                t => Err(Error::DatatypeMismatch(format!(
+                    "argument of {clause} must be type bigint, not type {t}"
+                ))),
             }
         };
         let limit = bind_count(limit, "LIMIT")?;
         let offset = bind_count(offset, "OFFSET")?;
-        Ok(Plan::Limit { input: Box::new(plan), limit, offset })
+        Ok(Plan::Limit {
+            input: Box::new(plan),
+            limit,
+            offset,
+        })
     }
 
     /// Binds the FROM clause: the input plan and the scope of its columns.
@@ -87,32 +111,60 @@ impl Binder<'_> {
         match from {
             [] => Ok((Plan::Values { rows: vec![vec![]] }, Scope::default())),
             [single] if single.joins.is_empty() => match &single.relation {
-                TableFactor::Table { name, alias, args: None, .. } => {
+                TableFactor::Table {
+                    name,
+                    alias,
+                    args: None,
+                    ..
+                } => {
                     let (schema, table_name) = names::object_name(name)?;
                     let table = self.catalog.table(schema.as_deref(), &table_name)?.clone();
                     let def = table.def();
-                    let qualifier = alias.as_ref().map_or(table_name.clone(), |a| names::ident(&a.name));
+                    let qualifier = alias
+                        .as_ref()
+                        .map_or(table_name.clone(), |a| names::ident(&a.name));
                     let scope = Self::table_scope(&def, &qualifier);
-                    Ok((Plan::Scan { table, def, access: AccessPath::Full }, scope))
+                    Ok((
+                        Plan::Scan {
+                            table,
+                            def,
+                            access: AccessPath::Full,
+                        },
+                        scope,
+                    ))
                 }
-                other => Err(Error::unsupported(format!("FROM item {}", short(&other.to_string())))),
+                other => Err(Error::unsupported(format!(
+                    "FROM item {}",
+                    short(&other.to_string())
+                ))),
             },
             _ => Err(Error::unsupported("joins and multiple FROM items")),
         }
     }
 
-    fn bind_select(&mut self, select: &ast::Select, order_by: &[ast::OrderByExpr]) -> Result<(Plan, Vec<Column>)> {
+    fn bind_select(
+        &mut self,
+        select: &ast::Select,
+        order_by: &[ast::OrderByExpr],
+    ) -> Result<(Plan, Vec<Column>)> {
         let (mut plan, scope) = self.bind_from(&select.from)?;
         if let Some(selection) = &select.selection {
             let predicate = self.bind_expr(selection, &scope, ExprContext::WHERE)?;
             let predicate = self.coerce_bool(predicate, "WHERE")?;
-            plan = Plan::Filter { input: Box::new(plan), predicate };
+            plan = Plan::Filter {
+                input: Box::new(plan),
+                predicate,
+            };
         }
 
         let mut items = self.bind_select_items(&select.projection, &scope)?;
         let group_by: Vec<&ast::Expr> = match &select.group_by {
-            GroupByExpr::Expressions(exprs, modifiers) if modifiers.is_empty() => exprs.iter().collect(),
-            GroupByExpr::Expressions(..) | GroupByExpr::All(_) => return Err(Error::unsupported("GROUP BY modifiers")),
+            GroupByExpr::Expressions(exprs, modifiers) if modifiers.is_empty() => {
+                exprs.iter().collect()
+            }
+            GroupByExpr::Expressions(..) | GroupByExpr::All(_) => {
+                return Err(Error::unsupported("GROUP BY modifiers"))
+            }
         };
         let mut group_exprs = Vec::with_capacity(group_by.len());
         for g in group_by {
@@ -120,7 +172,14 @@ impl Binder<'_> {
         }
         let having = match &select.having {
             Some(h) => {
-                let bound = self.bind_expr(h, &scope, ExprContext { allow_aggregates: true, clause: "HAVING" })?;
+                let bound = self.bind_expr(
+                    h,
+                    &scope,
+                    ExprContext {
+                        allow_aggregates: true,
+                        clause: "HAVING",
+                    },
+                )?;
                 Some(self.coerce_bool(bound, "HAVING")?)
             }
             None => None,
@@ -132,9 +191,19 @@ impl Binder<'_> {
         for o in order_by {
             let position = self.output_position(&o.expr, &items, &scope)?;
             let expr = match position {
-                Some(p) => Expr::Column { index: p, data_type: items[p].expr.data_type() },
+                Some(p) => Expr::Column {
+                    index: p,
+                    data_type: items[p].expr.data_type(),
+                },
                 None => {
-                    let bound = self.bind_expr(&o.expr, &scope, ExprContext { allow_aggregates: true, clause: "ORDER BY" })?;
+                    let bound = self.bind_expr(
+                        &o.expr,
+                        &scope,
+                        ExprContext {
+                            allow_aggregates: true,
+                            clause: "ORDER BY",
+                        },
+                    )?;
                     let index = items.len() + extra.len();
                     let data_type = bound.data_type();
                     extra.push(bound);
@@ -142,7 +211,11 @@ impl Binder<'_> {
                 }
             };
             let descending = matches!(o.options.sort, Some(ast::OrderBySort::Desc));
-            sort_keys.push(SortKey { expr, descending, nulls_first: o.options.nulls_first.unwrap_or(descending) });
+            sort_keys.push(SortKey {
+                expr,
+                descending,
+                nulls_first: o.options.nulls_first.unwrap_or(descending),
+            });
         }
 
         let aggregating = !group_exprs.is_empty()
@@ -154,14 +227,27 @@ impl Binder<'_> {
             let groups = group_exprs.clone();
             let mut rewrite = |e: Expr| rewrite_grouped(e, &groups, &mut aggregates, &scope);
             for item in &mut items {
-                item.expr = rewrite(std::mem::replace(&mut item.expr, Expr::literal(crate::Value::Null)))?;
+                item.expr = rewrite(std::mem::replace(
+                    &mut item.expr,
+                    Expr::literal(crate::Value::Null),
+                ))?;
             }
-            let extra_rewritten = extra.into_iter().map(&mut rewrite).collect::<Result<Vec<_>>>()?;
+            let extra_rewritten = extra
+                .into_iter()
+                .map(&mut rewrite)
+                .collect::<Result<Vec<_>>>()?;
             extra = extra_rewritten;
             let having = having.map(&mut rewrite).transpose()?;
-            plan = Plan::Aggregate { input: Box::new(plan), group_by: group_exprs, aggregates };
+            plan = Plan::Aggregate {
+                input: Box::new(plan),
+                group_by: group_exprs,
+                aggregates,
+            };
             if let Some(predicate) = having {
-                plan = Plan::Filter { input: Box::new(plan), predicate };
+                plan = Plan::Filter {
+                    input: Box::new(plan),
+                    predicate,
+                };
             }
         }
 
@@ -180,46 +266,87 @@ impl Binder<'_> {
         let mut columns = Vec::with_capacity(visible);
         let mut exprs = Vec::with_capacity(visible + extra.len());
         for item in items {
-            let expr = if item.expr.data_type() == DataType::Unknown { self.coerce(item.expr, &DataType::Text)? } else { item.expr };
-            columns.push(Column { name: item.name, data_type: expr.data_type() });
+            let expr = if item.expr.data_type() == DataType::Unknown {
+                self.coerce(item.expr, &DataType::Text)?
+            } else {
+                item.expr
+            };
+            columns.push(Column {
+                name: item.name,
+                data_type: expr.data_type(),
+            });
             exprs.push(expr);
         }
         exprs.extend(extra);
         let widened = exprs.len() > visible;
-        plan = Plan::Project { input: Box::new(plan), exprs };
+        plan = Plan::Project {
+            input: Box::new(plan),
+            exprs,
+        };
         if distinct {
-            plan = Plan::Distinct { input: Box::new(plan) };
+            plan = Plan::Distinct {
+                input: Box::new(plan),
+            };
         }
         if !sort_keys.is_empty() {
-            plan = Plan::Sort { input: Box::new(plan), keys: sort_keys };
+            plan = Plan::Sort {
+                input: Box::new(plan),
+                keys: sort_keys,
+            };
         }
         if widened {
-            let exprs = columns.iter().enumerate().map(|(i, c)| Expr::Column { index: i, data_type: c.data_type.clone() }).collect();
-            plan = Plan::Project { input: Box::new(plan), exprs };
+            let exprs = columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| Expr::Column {
+                    index: i,
+                    data_type: c.data_type.clone(),
+                })
+                .collect();
+            plan = Plan::Project {
+                input: Box::new(plan),
+                exprs,
+            };
         }
         Ok((plan, columns))
     }
 
-    fn bind_select_items(&mut self, projection: &[SelectItem], scope: &Scope) -> Result<Vec<OutputItem>> {
+    fn bind_select_items(
+        &mut self,
+        projection: &[SelectItem],
+        scope: &Scope,
+    ) -> Result<Vec<OutputItem>> {
         let mut items = Vec::with_capacity(projection.len());
         for item in projection {
             match item {
                 SelectItem::UnnamedExpr(e) => {
                     let expr = self.bind_expr(e, scope, ExprContext::SELECT)?;
-                    items.push(OutputItem { expr, name: output_name(e) });
+                    items.push(OutputItem {
+                        expr,
+                        name: output_name(e),
+                    });
                 }
                 SelectItem::ExprWithAlias { expr, alias } => {
                     let bound = self.bind_expr(expr, scope, ExprContext::SELECT)?;
-                    items.push(OutputItem { expr: bound, name: names::ident(alias) });
+                    items.push(OutputItem {
+                        expr: bound,
+                        name: names::ident(alias),
+                    });
                 }
                 SelectItem::Wildcard(_) => self.expand_star(scope, None, &mut items)?,
                 SelectItem::QualifiedWildcard(kind, _) => {
                     let qualifier = match kind {
-                        ast::SelectItemQualifiedWildcardKind::ObjectName(name) => names::object_name(name)?.1,
-                        ast::SelectItemQualifiedWildcardKind::Expr(e) => return Err(Error::unsupported(format!("{e}.*"))),
+                        ast::SelectItemQualifiedWildcardKind::ObjectName(name) => {
+                            names::object_name(name)?.1
+                        }
+                        ast::SelectItemQualifiedWildcardKind::Expr(e) => {
+                            return Err(Error::unsupported(format!("{e}.*")))
+                        }
                     };
                     if !scope.has_qualifier(&qualifier) {
-                        return Err(Error::UndefinedTable(format!("missing FROM-clause entry for table \"{qualifier}\"")));
+                        return Err(Error::UndefinedTable(format!(
+                            "missing FROM-clause entry for table \"{qualifier}\""
+                        )));
                     }
                     self.expand_star(scope, Some(&qualifier), &mut items)?;
                 }
@@ -229,23 +356,43 @@ impl Binder<'_> {
         Ok(items)
     }
 
-    fn expand_star(&self, scope: &Scope, qualifier: Option<&str>, items: &mut Vec<OutputItem>) -> Result<()> {
+    fn expand_star(
+        &self,
+        scope: &Scope,
+        qualifier: Option<&str>,
+        items: &mut Vec<OutputItem>,
+    ) -> Result<()> {
         let positions = scope.star(qualifier);
         if positions.is_empty() && qualifier.is_none() && scope.columns.is_empty() {
-            return Err(Error::InvalidStatement("SELECT * with no tables specified is not valid".into()));
+            return Err(Error::InvalidStatement(
+                "SELECT * with no tables specified is not valid".into(),
+            ));
         }
         for p in positions {
             let c = &scope.columns[p];
-            items.push(OutputItem { expr: Expr::Column { index: p, data_type: c.data_type.clone() }, name: c.name.clone() });
+            items.push(OutputItem {
+                expr: Expr::Column {
+                    index: p,
+                    data_type: c.data_type.clone(),
+                },
+                name: c.name.clone(),
+            });
         }
         Ok(())
     }
 
     /// A GROUP BY item: an output ordinal, an output alias, or an expression over the input.
-    fn bind_group_item(&mut self, g: &ast::Expr, projection: &[SelectItem], scope: &Scope) -> Result<Expr> {
+    fn bind_group_item(
+        &mut self,
+        g: &ast::Expr,
+        projection: &[SelectItem],
+        scope: &Scope,
+    ) -> Result<Expr> {
         if let Some(n) = ordinal(g) {
             let item = projection.get(n.wrapping_sub(1)).ok_or_else(|| {
-                Error::InvalidColumnReference(format!("GROUP BY position {n} is not in select list"))
+                Error::InvalidColumnReference(format!(
+                    "GROUP BY position {n} is not in select list"
+                ))
             })?;
             let e = match item {
                 SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => e,
@@ -256,7 +403,9 @@ impl Binder<'_> {
         match self.bind_expr(g, scope, ExprContext::no_aggregates("GROUP BY")) {
             Err(Error::UndefinedColumn(name)) => {
                 let aliased = projection.iter().find_map(|item| match item {
-                    SelectItem::ExprWithAlias { expr, alias } if names::ident(alias) == name => Some(expr),
+                    SelectItem::ExprWithAlias { expr, alias } if names::ident(alias) == name => {
+                        Some(expr)
+                    }
                     _ => None,
                 });
                 match aliased {
@@ -269,17 +418,29 @@ impl Binder<'_> {
     }
 
     /// For ORDER BY: the output column an item names (ordinal or output name), if any.
-    fn output_position(&self, e: &ast::Expr, items: &[OutputItem], scope: &Scope) -> Result<Option<usize>> {
+    fn output_position(
+        &self,
+        e: &ast::Expr,
+        items: &[OutputItem],
+        scope: &Scope,
+    ) -> Result<Option<usize>> {
         if let Some(n) = ordinal(e) {
             return if n >= 1 && n <= items.len() {
                 Ok(Some(n - 1))
             } else {
-                Err(Error::InvalidColumnReference(format!("ORDER BY position {n} is not in select list")))
+                Err(Error::InvalidColumnReference(format!(
+                    "ORDER BY position {n} is not in select list"
+                )))
             };
         }
         if let ast::Expr::Identifier(id) = e {
             let name = names::ident(id);
-            let matches: Vec<usize> = items.iter().enumerate().filter(|(_, i)| i.name == name).map(|(p, _)| p).collect();
+            let matches: Vec<usize> = items
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| i.name == name)
+                .map(|(p, _)| p)
+                .collect();
             if matches.len() == 1 || (matches.len() > 1 && scope.resolve(None, &name).is_err()) {
                 return Ok(matches.first().copied());
             }
@@ -292,52 +453,102 @@ impl Binder<'_> {
         let mut rows = Vec::with_capacity(values.rows.len());
         for row in values.rows.iter().map(|r| &r.content) {
             if row.len() != width {
-                return Err(Error::InvalidStatement("VALUES lists must all be the same length".into()));
+                return Err(Error::InvalidStatement(
+                    "VALUES lists must all be the same length".into(),
+                ));
             }
-            rows.push(row.iter().map(|e| self.bind_expr(e, &Scope::default(), ExprContext::no_aggregates("VALUES"))).collect::<Result<Vec<_>>>()?);
+            rows.push(
+                row.iter()
+                    .map(|e| {
+                        self.bind_expr(e, &Scope::default(), ExprContext::no_aggregates("VALUES"))
+                    })
+                    .collect::<Result<Vec<_>>>()?,
+            );
         }
         let mut columns = Vec::with_capacity(width);
         for c in 0..width {
-            let column: Vec<Expr> = rows.iter_mut().map(|r| std::mem::replace(&mut r[c], Expr::literal(crate::Value::Null))).collect();
+            let column: Vec<Expr> = rows
+                .iter_mut()
+                .map(|r| std::mem::replace(&mut r[c], Expr::literal(crate::Value::Null)))
+                .collect();
             let (unified, data_type) = self.unify(column, "VALUES")?;
             for (row, e) in rows.iter_mut().zip(unified) {
                 row[c] = e;
             }
-            columns.push(Column { name: format!("column{}", c + 1), data_type });
+            columns.push(Column {
+                name: format!("column{}", c + 1),
+                data_type,
+            });
         }
         Ok((Plan::Values { rows }, columns))
     }
 
     /// ORDER BY over an already projected result (VALUES): keys must name output columns.
-    fn order_output(&mut self, plan: Plan, columns: Vec<Column>, order_by: &[ast::OrderByExpr]) -> Result<(Plan, Vec<Column>)> {
+    fn order_output(
+        &mut self,
+        plan: Plan,
+        columns: Vec<Column>,
+        order_by: &[ast::OrderByExpr],
+    ) -> Result<(Plan, Vec<Column>)> {
         if order_by.is_empty() {
             return Ok((plan, columns));
         }
         let scope = Scope {
             columns: columns
                 .iter()
-                .map(|c| super::ScopeColumn { qualifier: None, name: c.name.clone(), data_type: c.data_type.clone(), hidden: false, dropped: false })
+                .map(|c| super::ScopeColumn {
+                    qualifier: None,
+                    name: c.name.clone(),
+                    data_type: c.data_type.clone(),
+                    hidden: false,
+                    dropped: false,
+                })
                 .collect(),
         };
         let mut keys = Vec::with_capacity(order_by.len());
         for o in order_by {
             let expr = match ordinal(&o.expr) {
-                Some(n) if n >= 1 && n <= columns.len() => Expr::Column { index: n - 1, data_type: columns[n - 1].data_type.clone() },
-                Some(n) => return Err(Error::InvalidColumnReference(format!("ORDER BY position {n} is not in select list"))),
+                Some(n) if n >= 1 && n <= columns.len() => Expr::Column {
+                    index: n - 1,
+                    data_type: columns[n - 1].data_type.clone(),
+                },
+                Some(n) => {
+                    return Err(Error::InvalidColumnReference(format!(
+                        "ORDER BY position {n} is not in select list"
+                    )))
+                }
                 None => self.bind_expr(&o.expr, &scope, ExprContext::no_aggregates("ORDER BY"))?,
             };
             let descending = matches!(o.options.sort, Some(ast::OrderBySort::Desc));
-            keys.push(SortKey { expr, descending, nulls_first: o.options.nulls_first.unwrap_or(descending) });
+            keys.push(SortKey {
+                expr,
+                descending,
+                nulls_first: o.options.nulls_first.unwrap_or(descending),
+            });
         }
-        Ok((Plan::Sort { input: Box::new(plan), keys }, columns))
+        Ok((
+            Plan::Sort {
+                input: Box::new(plan),
+                keys,
+            },
+            columns,
+        ))
     }
 }
 
 /// Replaces, top-down, GROUP BY expressions by their output column and aggregate calls by
 /// theirs; any other column reference is a grouping error.
-fn rewrite_grouped(expr: Expr, groups: &[Expr], aggregates: &mut Vec<AggregateCall>, scope: &Scope) -> Result<Expr> {
+fn rewrite_grouped(
+    expr: Expr,
+    groups: &[Expr],
+    aggregates: &mut Vec<AggregateCall>,
+    scope: &Scope,
+) -> Result<Expr> {
     if let Some(k) = groups.iter().position(|g| g.same_as(&expr)) {
-        return Ok(Expr::Column { index: k, data_type: expr.data_type() });
+        return Ok(Expr::Column {
+            index: k,
+            data_type: expr.data_type(),
+        });
     }
     match expr {
         Expr::Aggregate(call) => {
@@ -377,8 +588,14 @@ fn ordinal(e: &ast::Expr) -> Option<usize> {
 fn output_name(e: &ast::Expr) -> String {
     match e {
         ast::Expr::Identifier(id) => names::ident(id),
-        ast::Expr::CompoundIdentifier(parts) => parts.last().map_or("?column?".into(), names::ident),
-        ast::Expr::Function(f) => f.name.0.last().map_or("?column?".into(), |p| p.to_string().to_lowercase()),
+        ast::Expr::CompoundIdentifier(parts) => {
+            parts.last().map_or("?column?".into(), names::ident)
+        }
+        ast::Expr::Function(f) => f
+            .name
+            .0
+            .last()
+            .map_or("?column?".into(), |p| p.to_string().to_lowercase()),
         ast::Expr::Cast { expr, .. } => match output_name(expr).as_str() {
             "?column?" => "?column?".into(),
             name => name.to_string(),

@@ -10,7 +10,10 @@ use crate::planner::{AccessPath, Plan};
 /// A bound statement, ready for the planner and executor.
 #[derive(Debug, Clone)]
 pub enum BoundStatement {
-    Query { plan: Plan, columns: Vec<Column> },
+    Query {
+        plan: Box<Plan>,
+        columns: Vec<Column>,
+    },
     Insert(Box<InsertPlan>),
     Update(Box<UpdatePlan>),
     Delete(Box<DeletePlan>),
@@ -57,7 +60,10 @@ pub enum ConflictAction {
     DoNothing,
     /// Assignments and optional WHERE, bound over the existing row (physical columns, `xmin`)
     /// followed by the proposed row (`excluded`, physical columns).
-    DoUpdate { assignments: Vec<(usize, Expr)>, filter: Option<Expr> },
+    DoUpdate {
+        assignments: Vec<(usize, Expr)>,
+        filter: Option<Expr>,
+    },
 }
 
 /// A bound INSERT.
@@ -98,20 +104,56 @@ pub struct DeletePlan {
 /// A bound DDL statement.
 #[derive(Debug, Clone)]
 pub enum DdlStatement {
-    CreateSchema { name: String, if_not_exists: bool },
-    DropSchema { names: Vec<String>, if_exists: bool, cascade: bool },
-    CreateTable { def: TableDef, if_not_exists: bool },
-    DropTable { names: Vec<(Option<String>, String)>, if_exists: bool },
-    CreateIndex { table: Arc<Table>, index: IndexDef, if_not_exists: bool },
-    DropIndex { names: Vec<(Option<String>, String)>, if_exists: bool },
-    AlterTable { table: Arc<Table>, action: AlterAction },
+    CreateSchema {
+        name: String,
+        if_not_exists: bool,
+    },
+    DropSchema {
+        names: Vec<String>,
+        if_exists: bool,
+        cascade: bool,
+    },
+    CreateTable {
+        def: TableDef,
+        if_not_exists: bool,
+    },
+    DropTable {
+        names: Vec<(Option<String>, String)>,
+        if_exists: bool,
+    },
+    CreateIndex {
+        table: Arc<Table>,
+        index: IndexDef,
+        if_not_exists: bool,
+    },
+    DropIndex {
+        names: Vec<(Option<String>, String)>,
+        if_exists: bool,
+    },
+    AlterTable {
+        table: Arc<Table>,
+        action: AlterAction,
+    },
 }
 
 /// One ALTER TABLE action.
 #[derive(Debug, Clone)]
 pub enum AlterAction {
-    AddColumn { column: ColumnDef, if_not_exists: bool, unique: bool, checks: Vec<CheckDef> },
-    DropColumn { name: String, if_exists: bool },
-    RenameColumn { from: String, to: String },
-    RenameTable { to: String },
+    AddColumn {
+        column: ColumnDef,
+        if_not_exists: bool,
+        unique: bool,
+        checks: Vec<CheckDef>,
+    },
+    DropColumn {
+        name: String,
+        if_exists: bool,
+    },
+    RenameColumn {
+        from: String,
+        to: String,
+    },
+    RenameTable {
+        to: String,
+    },
 }

@@ -16,7 +16,9 @@ fn length(len: &Option<CharacterLength>) -> Result<Option<u32>> {
         None | Some(CharacterLength::Max) => Ok(None),
         Some(CharacterLength::IntegerLength { length, .. }) => match u32::try_from(*length) {
             Ok(n) if n > 0 => Ok(Some(n)),
-            _ => Err(Error::InvalidStatement(format!("length for type must be between 1 and 10485760, not {length}"))),
+            _ => Err(Error::InvalidStatement(format!(
+                "length for type must be between 1 and 10485760, not {length}"
+            ))),
         },
     }
 }
@@ -29,11 +31,15 @@ fn numeric(info: &ExactNumberInfo) -> Result<DataType> {
     };
     if let Some(p) = precision {
         if !(1..=1000).contains(&p) {
-            return Err(Error::InvalidStatement(format!("NUMERIC precision {p} must be between 1 and 1000")));
+            return Err(Error::InvalidStatement(format!(
+                "NUMERIC precision {p} must be between 1 and 1000"
+            )));
         }
         let s = scale.unwrap_or(0);
         if s < 0 || s as u64 > p {
-            return Err(Error::InvalidStatement(format!("NUMERIC scale {s} must be between 0 and precision {p}")));
+            return Err(Error::InvalidStatement(format!(
+                "NUMERIC scale {s} must be between 0 and precision {p}"
+            )));
         }
     }
     Ok(DataType::Numeric {
@@ -45,25 +51,38 @@ fn numeric(info: &ExactNumberInfo) -> Result<DataType> {
 /// The tether type for a declared SQL type.
 pub fn declared_type(ty: &ast::DataType) -> Result<DeclaredType> {
     use ast::DataType as T;
-    let plain = |data_type| Ok(DeclaredType { data_type, serial: false });
+    let plain = |data_type| {
+        Ok(DeclaredType {
+            data_type,
+            serial: false,
+        })
+    };
     match ty {
         T::Bool | T::Boolean => plain(DataType::Bool),
         T::SmallInt(_) | T::Int2(_) => plain(DataType::Int16),
         T::Int(_) | T::Integer(_) | T::Int4(_) => plain(DataType::Int32),
         T::BigInt(_) | T::Int8(_) => plain(DataType::Int64),
         T::Real | T::Float4 => plain(DataType::Float32),
-        T::DoublePrecision | T::Float8 | T::Double(ExactNumberInfo::None) => plain(DataType::Float64),
+        T::DoublePrecision | T::Float8 | T::Double(ExactNumberInfo::None) => {
+            plain(DataType::Float64)
+        }
         T::Float(ExactNumberInfo::Precision(p)) if *p <= 24 => plain(DataType::Float32),
         T::Float(_) => plain(DataType::Float64),
         T::Numeric(info) | T::Decimal(info) | T::Dec(info) => plain(numeric(info)?),
         T::Text | T::String(None) => plain(DataType::Text),
-        T::Varchar(len) | T::CharacterVarying(len) | T::CharVarying(len) => plain(DataType::Varchar(length(len)?)),
+        T::Varchar(len) | T::CharacterVarying(len) | T::CharVarying(len) => {
+            plain(DataType::Varchar(length(len)?))
+        }
         T::Char(len) | T::Character(len) => plain(DataType::Char(length(len)?.unwrap_or(1))),
         T::Bytea => plain(DataType::Bytea),
         T::Date => plain(DataType::Date),
         T::Time(_, TimezoneInfo::None | TimezoneInfo::WithoutTimeZone) => plain(DataType::Time),
-        T::Timestamp(_, TimezoneInfo::None | TimezoneInfo::WithoutTimeZone) => plain(DataType::Timestamp),
-        T::Timestamp(_, TimezoneInfo::WithTimeZone | TimezoneInfo::Tz) => plain(DataType::TimestampTz),
+        T::Timestamp(_, TimezoneInfo::None | TimezoneInfo::WithoutTimeZone) => {
+            plain(DataType::Timestamp)
+        }
+        T::Timestamp(_, TimezoneInfo::WithTimeZone | TimezoneInfo::Tz) => {
+            plain(DataType::TimestampTz)
+        }
         T::Interval { .. } => plain(DataType::Interval),
         T::Uuid => plain(DataType::Uuid),
         T::JSON => plain(DataType::Json),
@@ -71,15 +90,26 @@ pub fn declared_type(ty: &ast::DataType) -> Result<DeclaredType> {
         T::Custom(name, modifiers) if modifiers.is_empty() => {
             let name = name.to_string().to_lowercase();
             match name.as_str() {
-                "serial" | "serial4" => Ok(DeclaredType { data_type: DataType::Int32, serial: true }),
-                "bigserial" | "serial8" => Ok(DeclaredType { data_type: DataType::Int64, serial: true }),
-                "smallserial" | "serial2" => Ok(DeclaredType { data_type: DataType::Int16, serial: true }),
+                "serial" | "serial4" => Ok(DeclaredType {
+                    data_type: DataType::Int32,
+                    serial: true,
+                }),
+                "bigserial" | "serial8" => Ok(DeclaredType {
+                    data_type: DataType::Int64,
+                    serial: true,
+                }),
+                "smallserial" | "serial2" => Ok(DeclaredType {
+                    data_type: DataType::Int16,
+                    serial: true,
+                }),
                 "timestamptz" => plain(DataType::TimestampTz),
                 "float" => plain(DataType::Float64),
                 "int" | "integer" => plain(DataType::Int32),
                 "bool" => plain(DataType::Bool),
                 "varchar" => plain(DataType::Varchar(None)),
-                _ => Err(Error::UndefinedObject(format!("type \"{name}\" does not exist"))),
+                _ => Err(Error::UndefinedObject(format!(
+                    "type \"{name}\" does not exist"
+                ))),
             }
         }
         other => Err(Error::unsupported(format!("type {other}"))),
@@ -90,7 +120,9 @@ pub fn declared_type(ty: &ast::DataType) -> Result<DeclaredType> {
 pub fn cast_type(ty: &ast::DataType) -> Result<DataType> {
     let declared = declared_type(ty)?;
     if declared.serial {
-        return Err(Error::UndefinedObject(format!("type \"{ty}\" does not exist")));
+        return Err(Error::UndefinedObject(format!(
+            "type \"{ty}\" does not exist"
+        )));
     }
     Ok(declared.data_type)
 }

@@ -42,7 +42,11 @@ impl Default for Catalog {
     fn default() -> Self {
         let mut schemas = BTreeMap::new();
         schemas.insert(DEFAULT_SCHEMA.to_string(), Schema::default());
-        Catalog { schemas, version: 1, next_table_id: 1 }
+        Catalog {
+            schemas,
+            version: 1,
+            next_table_id: 1,
+        }
     }
 }
 
@@ -82,7 +86,9 @@ impl Catalog {
 
     /// The schema, or 3F000.
     pub fn schema_mut(&mut self, name: &str) -> Result<&mut Schema> {
-        self.schemas.get_mut(name).ok_or_else(|| Error::UndefinedSchema(name.to_string()))
+        self.schemas
+            .get_mut(name)
+            .ok_or_else(|| Error::UndefinedSchema(name.to_string()))
     }
 
     /// Finds the table that owns the index `name` in `schema`.
@@ -96,7 +102,9 @@ impl Catalog {
     /// True if any relation or index in `schema` is called `name`.
     pub fn name_taken(&self, schema: &str, name: &str) -> bool {
         match self.schemas.get(schema) {
-            Some(s) => s.relations.contains_key(name) || self.table_of_index(Some(schema), name).is_some(),
+            Some(s) => {
+                s.relations.contains_key(name) || self.table_of_index(Some(schema), name).is_some()
+            }
             None => false,
         }
     }

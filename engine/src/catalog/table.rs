@@ -25,7 +25,10 @@ pub struct Table {
 
 impl fmt::Debug for Table {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Table").field("id", &self.id).field("name", &self.def().name).finish()
+        f.debug_struct("Table")
+            .field("id", &self.id)
+            .field("name", &self.def().name)
+            .finish()
     }
 }
 
@@ -33,7 +36,12 @@ impl Table {
     /// A new empty table.
     pub fn new(id: TableId, def: TableDef) -> Self {
         let data = TableData::new(def.indexes.len());
-        Table { id, def: RwLock::new(Arc::new(def)), data: RwLock::new(data), sequences: Mutex::default() }
+        Table {
+            id,
+            def: RwLock::new(Arc::new(def)),
+            data: RwLock::new(data),
+            sequences: Mutex::default(),
+        }
     }
 
     /// The current definition.
@@ -55,9 +63,9 @@ impl Table {
     pub fn next_sequence_value(&self, position: usize) -> Result<i64> {
         let mut sequences = self.sequences.lock();
         let current = sequences.entry(position).or_insert(0);
-        *current = current
-            .checked_add(1)
-            .ok_or_else(|| Error::DataException("nextval: reached maximum value of sequence".into()))?;
+        *current = current.checked_add(1).ok_or_else(|| {
+            Error::DataException("nextval: reached maximum value of sequence".into())
+        })?;
         Ok(*current)
     }
 }

@@ -79,7 +79,9 @@ impl TableDef {
 
     /// Physical position of a live column by name.
     pub fn column_position(&self, name: &str) -> Option<usize> {
-        self.visible_columns().find(|(_, c)| c.name == name).map(|(i, _)| i)
+        self.visible_columns()
+            .find(|(_, c)| c.name == name)
+            .map(|(i, _)| i)
     }
 
     /// Qualified name for messages: `schema.name`, or just `name` in `public`.

@@ -18,20 +18,38 @@ pub struct AggregateOperator<'p> {
 }
 
 impl<'p> AggregateOperator<'p> {
-    pub fn new(input: Box<dyn Operator + 'p>, group_by: &'p [Expr], aggregates: &'p [AggregateCall]) -> Self {
-        AggregateOperator { input, group_by, aggregates, output: None }
+    pub fn new(
+        input: Box<dyn Operator + 'p>,
+        group_by: &'p [Expr],
+        aggregates: &'p [AggregateCall],
+    ) -> Self {
+        AggregateOperator {
+            input,
+            group_by,
+            aggregates,
+            output: None,
+        }
     }
 
     fn run(&mut self, ctx: &ExecContext) -> Result<Vec<Tuple>> {
         let mut index: HashMap<Vec<Value>, usize> = HashMap::new();
         let mut groups: Vec<(Vec<Value>, Vec<AggregateState>)> = Vec::new();
-        let fresh = || self.aggregates.iter().map(AggregateState::new).collect::<Vec<_>>();
+        let fresh = || {
+            self.aggregates
+                .iter()
+                .map(AggregateState::new)
+                .collect::<Vec<_>>()
+        };
         if self.group_by.is_empty() {
             groups.push((Vec::new(), fresh()));
             index.insert(Vec::new(), 0);
         }
         while let Some(row) = self.input.next(ctx)? {
-            let key = self.group_by.iter().map(|g| g.eval(&row, &ctx.eval)).collect::<Result<Vec<_>>>()?;
+            let key = self
+                .group_by
+                .iter()
+                .map(|g| g.eval(&row, &ctx.eval))
+                .collect::<Result<Vec<_>>>()?;
             let slot = match index.get(&key) {
                 Some(&slot) => slot,
                 None => {

@@ -17,9 +17,17 @@ fn tag(text: &str) -> CommandTag {
 }
 
 /// Runs one DDL statement with the catalog write-locked.
-pub fn execute_ddl(ddl: &DdlStatement, catalog: &mut Catalog, txn: &mut Transaction, ctx: &ExecContext) -> Result<CommandTag> {
+pub fn execute_ddl(
+    ddl: &DdlStatement,
+    catalog: &mut Catalog,
+    txn: &mut Transaction,
+    ctx: &ExecContext,
+) -> Result<CommandTag> {
     let result = match ddl {
-        DdlStatement::CreateSchema { name, if_not_exists } => {
+        DdlStatement::CreateSchema {
+            name,
+            if_not_exists,
+        } => {
             if catalog.schemas.contains_key(name) {
                 if *if_not_exists {
                     return Ok(tag("CREATE SCHEMA"));
@@ -27,10 +35,15 @@ pub fn execute_ddl(ddl: &DdlStatement, catalog: &mut Catalog, txn: &mut Transact
                 return Err(Error::DuplicateSchema(name.clone()));
             }
             catalog.schemas.insert(name.clone(), Schema::default());
-            txn.catalog_undo.push(CatalogUndo::SchemaCreated { name: name.clone() });
+            txn.catalog_undo
+                .push(CatalogUndo::SchemaCreated { name: name.clone() });
             tag("CREATE SCHEMA")
         }
-        DdlStatement::DropSchema { names, if_exists, cascade } => {
+        DdlStatement::DropSchema {
+            names,
+            if_exists,
+            cascade,
+        } => {
             for name in names {
                 match catalog.schemas.get(name) {
                     None if *if_exists => continue,
@@ -43,7 +56,10 @@ pub fn execute_ddl(ddl: &DdlStatement, catalog: &mut Catalog, txn: &mut Transact
                     Some(_) => {}
                 }
                 if let Some(schema) = catalog.schemas.remove(name) {
-                    txn.catalog_undo.push(CatalogUndo::SchemaDropped { name: name.clone(), schema });
+                    txn.catalog_undo.push(CatalogUndo::SchemaDropped {
+                        name: name.clone(),
+                        schema,
+                    });
                 }
             }
             tag("DROP SCHEMA")
@@ -62,26 +78,45 @@ pub fn execute_ddl(ddl: &DdlStatement, catalog: &mut Catalog, txn: &mut Transact
             }
             let id = catalog.allocate_table_id();
             let table = Arc::new(Table::new(id, def.clone()));
-            catalog.schema_mut(&def.schema)?.relations.insert(def.name.clone(), Relation::Table(table));
-            txn.catalog_undo.push(CatalogUndo::Created { schema: def.schema.clone(), name: def.name.clone() });
+            catalog
+                .schema_mut(&def.schema)?
+                .relations
+                .insert(def.name.clone(), Relation::Table(table));
+            txn.catalog_undo.push(CatalogUndo::Created {
+                schema: def.schema.clone(),
+                name: def.name.clone(),
+            });
             tag("CREATE TABLE")
         }
         DdlStatement::DropTable { names, if_exists } => {
             for (schema, name) in names {
-                let schema_name = schema.clone().unwrap_or_else(|| crate::catalog::DEFAULT_SCHEMA.to_string());
+                let schema_name = schema
+                    .clone()
+                    .unwrap_or_else(|| crate::catalog::DEFAULT_SCHEMA.to_string());
                 if catalog.table(Some(&schema_name), name).is_err() {
                     if *if_exists {
                         continue;
                     }
-                    return Err(Error::UndefinedTable(crate::catalog::qualified(schema.as_deref(), name)));
+                    return Err(Error::UndefinedTable(crate::catalog::qualified(
+                        schema.as_deref(),
+                        name,
+                    )));
                 }
                 if let Some(relation) = catalog.schema_mut(&schema_name)?.relations.remove(name) {
-                    txn.catalog_undo.push(CatalogUndo::Dropped { schema: schema_name, name: name.clone(), relation });
+                    txn.catalog_undo.push(CatalogUndo::Dropped {
+                        schema: schema_name,
+                        name: name.clone(),
+                        relation,
+                    });
                 }
             }
             tag("DROP TABLE")
         }
-        DdlStatement::CreateIndex { table, index, if_not_exists } => {
+        DdlStatement::CreateIndex {
+            table,
+            index,
+            if_not_exists,
+        } => {
             let def = table.def();
             if catalog.name_taken(&def.schema, &index.name) {
                 if *if_not_exists {
@@ -100,7 +135,11 @@ pub fn execute_ddl(ddl: &DdlStatement, catalog: &mut Catalog, txn: &mut Transact
             data.indexes.push(built);
             drop(data);
             let previous = table.replace_def(new_def);
-            txn.catalog_undo.push(CatalogUndo::DefinitionChanged { table: table.clone(), previous, previous_indexes: Some(previous_indexes) });
+            txn.catalog_undo.push(CatalogUndo::DefinitionChanged {
+                table: table.clone(),
+                previous,
+                previous_indexes: Some(previous_indexes),
+            });
             tag("CREATE INDEX")
         }
         DdlStatement::DropIndex { names, if_exists } => {
@@ -109,10 +148,14 @@ pub fn execute_ddl(ddl: &DdlStatement, catalog: &mut Catalog, txn: &mut Transact
                     if *if_exists {
                         continue;
                     }
-                    return Err(Error::UndefinedObject(format!("index \"{name}\" does not exist")));
+                    return Err(Error::UndefinedObject(format!(
+                        "index \"{name}\" does not exist"
+                    )));
                 };
                 let def = table.def();
-                let Some(position) = def.index_position(name) else { continue };
+                let Some(position) = def.index_position(name) else {
+                    continue;
+                };
                 let mut new_def = (*def).clone();
                 new_def.indexes.remove(position);
                 let mut data = table.data.write();
@@ -120,7 +163,11 @@ pub fn execute_ddl(ddl: &DdlStatement, catalog: &mut Catalog, txn: &mut Transact
                 data.indexes.remove(position);
                 drop(data);
                 let previous = table.replace_def(new_def);
-                txn.catalog_undo.push(CatalogUndo::DefinitionChanged { table, previous, previous_indexes: Some(previous_indexes) });
+                txn.catalog_undo.push(CatalogUndo::DefinitionChanged {
+                    table,
+                    previous,
+                    previous_indexes: Some(previous_indexes),
+                });
             }
             tag("DROP INDEX")
         }
@@ -147,7 +194,11 @@ fn check_unique(def: &TableDef, columns: &[usize], built: &IndexData, name: &str
             return Err(Error::UniqueIndexBuild {
                 index: name.to_string(),
                 columns: def.column_names(columns),
-                values: values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", "),
+                values: values
+                    .iter()
+                    .map(|v| v.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             });
         }
         previous = Some(values);
@@ -156,39 +207,69 @@ fn check_unique(def: &TableDef, columns: &[usize], built: &IndexData, name: &str
     Ok(())
 }
 
-fn alter_table(catalog: &mut Catalog, table: &Arc<Table>, action: &AlterAction, txn: &mut Transaction, ctx: &ExecContext) -> Result<()> {
+fn alter_table(
+    catalog: &mut Catalog,
+    table: &Arc<Table>,
+    action: &AlterAction,
+    txn: &mut Transaction,
+    ctx: &ExecContext,
+) -> Result<()> {
     let def = table.def();
     let mut new_def = (*def).clone();
     let mut new_indexes: Option<Vec<IndexData>> = None;
     match action {
-        AlterAction::AddColumn { column, if_not_exists, unique, checks } => {
+        AlterAction::AddColumn {
+            column,
+            if_not_exists,
+            unique,
+            checks,
+        } => {
             if new_def.column_position(&column.name).is_some() {
                 if *if_not_exists {
                     return Ok(());
                 }
-                return Err(Error::ColumnExists { table: def.name.clone(), column: column.name.clone() });
+                return Err(Error::ColumnExists {
+                    table: def.name.clone(),
+                    column: column.name.clone(),
+                });
             }
             let has_rows = !table.data.read().rows.is_empty();
             if has_rows && column.identity.is_some() {
-                return Err(Error::unsupported("adding an identity column to a table that has rows"));
+                return Err(Error::unsupported(
+                    "adding an identity column to a table that has rows",
+                ));
             }
             let mut column = column.clone();
             column.missing = match &column.default {
-                Some(d) => crate::types::cast::cast(d.expr.eval(&[], &ctx.eval)?, &column.data_type, crate::types::CastMode::Assignment)?,
+                Some(d) => crate::types::cast::cast(
+                    d.expr.eval(&[], &ctx.eval)?,
+                    &column.data_type,
+                    crate::types::CastMode::Assignment,
+                )?,
                 None => Value::Null,
             };
             if has_rows && column.missing.is_null() && !column.nullable {
-                return Err(Error::NotNullExistingRows { table: def.name.clone(), column: column.name.clone() });
+                return Err(Error::NotNullExistingRows {
+                    table: def.name.clone(),
+                    column: column.name.clone(),
+                });
             }
             let position = new_def.columns.len();
             new_def.columns.push(column.clone());
             new_def.checks.extend(checks.iter().cloned());
             if *unique {
                 let name = format!("{}_{}_key", new_def.name, column.name);
-                new_def.indexes.push(crate::catalog::IndexDef { name, columns: vec![position], unique: true });
+                new_def.indexes.push(crate::catalog::IndexDef {
+                    name,
+                    columns: vec![position],
+                    unique: true,
+                });
                 let data = table.data.read();
                 let built = data.build_index(&new_def, &[position]);
-                let index_name = new_def.indexes.last().map_or(String::new(), |i| i.name.clone());
+                let index_name = new_def
+                    .indexes
+                    .last()
+                    .map_or(String::new(), |i| i.name.clone());
                 check_unique(&new_def, &[position], &built, &index_name)?;
                 let mut indexes = data.indexes.clone();
                 indexes.push(built);
@@ -200,7 +281,10 @@ fn alter_table(catalog: &mut Catalog, table: &Arc<Table>, action: &AlterAction, 
                 if *if_exists {
                     return Ok(());
                 }
-                return Err(Error::UndefinedColumn(format!("{name}\" of relation \"{}", def.name)));
+                return Err(Error::UndefinedColumn(format!(
+                    "{name}\" of relation \"{}",
+                    def.name
+                )));
             };
             if new_def.primary_key.contains(&position) {
                 return Err(Error::DependentObjectsStillExist(format!(
@@ -210,10 +294,21 @@ fn alter_table(catalog: &mut Catalog, table: &Arc<Table>, action: &AlterAction, 
             }
             new_def.columns[position].dropped = true;
             new_def.columns[position].name = format!("........pg.dropped.{position}........");
-            let keep: Vec<bool> = new_def.indexes.iter().map(|i| !i.columns.contains(&position)).collect();
+            let keep: Vec<bool> = new_def
+                .indexes
+                .iter()
+                .map(|i| !i.columns.contains(&position))
+                .collect();
             if keep.iter().any(|k| !k) {
                 let data = table.data.read();
-                new_indexes = Some(data.indexes.iter().zip(&keep).filter(|(_, k)| **k).map(|(d, _)| d.clone()).collect());
+                new_indexes = Some(
+                    data.indexes
+                        .iter()
+                        .zip(&keep)
+                        .filter(|(_, k)| **k)
+                        .map(|(d, _)| d.clone())
+                        .collect(),
+                );
                 let mut kept = keep.iter();
                 new_def.indexes.retain(|_| *kept.next().unwrap_or(&true));
             }
@@ -224,9 +319,14 @@ fn alter_table(catalog: &mut Catalog, table: &Arc<Table>, action: &AlterAction, 
             });
         }
         AlterAction::RenameColumn { from, to } => {
-            let position = new_def.column_position(from).ok_or_else(|| Error::UndefinedColumn(from.clone()))?;
+            let position = new_def
+                .column_position(from)
+                .ok_or_else(|| Error::UndefinedColumn(from.clone()))?;
             if new_def.column_position(to).is_some() || to == "xmin" {
-                return Err(Error::ColumnExists { table: def.name.clone(), column: to.clone() });
+                return Err(Error::ColumnExists {
+                    table: def.name.clone(),
+                    column: to.clone(),
+                });
             }
             new_def.columns[position].name = to.clone();
         }
@@ -239,10 +339,15 @@ fn alter_table(catalog: &mut Catalog, table: &Arc<Table>, action: &AlterAction, 
                 schema.relations.insert(to.clone(), relation);
             }
             new_def.name = to.clone();
-            txn.catalog_undo.push(CatalogUndo::Renamed { schema: def.schema.clone(), from: def.name.clone(), to: to.clone() });
+            txn.catalog_undo.push(CatalogUndo::Renamed {
+                schema: def.schema.clone(),
+                from: def.name.clone(),
+                to: to.clone(),
+            });
         }
     }
-    if !matches!(action, AlterAction::AddColumn { .. }) || new_def.checks.len() != def.checks.len() {
+    if !matches!(action, AlterAction::AddColumn { .. }) || new_def.checks.len() != def.checks.len()
+    {
         validate_checks(table, &new_def, ctx)?;
     }
     let previous_indexes = match new_indexes {
@@ -250,7 +355,11 @@ fn alter_table(catalog: &mut Catalog, table: &Arc<Table>, action: &AlterAction, 
         None => None,
     };
     let previous = table.replace_def(new_def);
-    txn.catalog_undo.push(CatalogUndo::DefinitionChanged { table: table.clone(), previous, previous_indexes });
+    txn.catalog_undo.push(CatalogUndo::DefinitionChanged {
+        table: table.clone(),
+        previous,
+        previous_indexes,
+    });
     Ok(())
 }
 
@@ -260,7 +369,8 @@ fn validate_checks(table: &Arc<Table>, def: &TableDef, ctx: &ExecContext) -> Res
         return Ok(());
     }
     let def = Arc::new(def.clone());
-    let targets = super::dml::collect_targets(table, &def, &crate::planner::AccessPath::Full, None, ctx)?;
+    let targets =
+        super::dml::collect_targets(table, &def, &crate::planner::AccessPath::Full, None, ctx)?;
     for target in targets {
         for check in &def.checks {
             if let Value::Bool(false) = check.expr.eval(&target.row, &ctx.eval)? {

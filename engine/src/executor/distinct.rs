@@ -13,7 +13,10 @@ pub struct DistinctOperator<'p> {
 
 impl<'p> DistinctOperator<'p> {
     pub fn new(input: Box<dyn Operator + 'p>) -> Self {
-        DistinctOperator { input, seen: HashSet::new() }
+        DistinctOperator {
+            input,
+            seen: HashSet::new(),
+        }
     }
 }
 

@@ -15,8 +15,17 @@ pub struct LimitOperator<'p> {
 }
 
 impl<'p> LimitOperator<'p> {
-    pub fn new(input: Box<dyn Operator + 'p>, limit: Option<&'p Expr>, offset: Option<&'p Expr>) -> Self {
-        LimitOperator { input, limit_expr: limit, offset_expr: offset, state: None }
+    pub fn new(
+        input: Box<dyn Operator + 'p>,
+        limit: Option<&'p Expr>,
+        offset: Option<&'p Expr>,
+    ) -> Self {
+        LimitOperator {
+            input,
+            limit_expr: limit,
+            offset_expr: offset,
+            state: None,
+        }
     }
 }
 
@@ -27,7 +36,9 @@ fn count(expr: Option<&Expr>, ctx: &ExecContext, what: &str) -> Result<Option<u6
         v => match v.as_i64() {
             Some(n) if n >= 0 => Ok(Some(n as u64)),
             Some(_) => Err(Error::DataException(format!("{what} must not be negative"))),
-            None => Err(Error::DatatypeMismatch(format!("argument of {what} must be an integer"))),
+            None => Err(Error::DatatypeMismatch(format!(
+                "argument of {what} must be an integer"
+            ))),
         },
     }
 }
@@ -39,7 +50,9 @@ impl Operator for LimitOperator<'_> {
             let limit = count(self.limit_expr, ctx, "LIMIT")?;
             self.state = Some((offset, limit));
         }
-        let Some((skip, remaining)) = &mut self.state else { return Ok(None) };
+        let Some((skip, remaining)) = &mut self.state else {
+            return Ok(None);
+        };
         if *remaining == Some(0) {
             return Ok(None);
         }

@@ -13,7 +13,6 @@ mod sort;
 mod values;
 
 pub use ddl::execute_ddl;
-pub use scan::{resolve_range, ScanSource};
 
 use crate::error::Result;
 use crate::expr::EvalContext;
@@ -39,15 +38,35 @@ pub trait Operator {
 /// Builds the operator tree for a plan.
 pub fn build(plan: &Plan) -> Box<dyn Operator + '_> {
     match plan {
-        Plan::Scan { table, def, access } => Box::new(scan::ScanOperator::new(table.clone(), def.clone(), access)),
-        Plan::Values { rows } => Box::new(values::ValuesOperator::new(rows)),
-        Plan::Filter { input, predicate } => Box::new(filter::FilterOperator::new(build(input), predicate)),
-        Plan::Project { input, exprs } => Box::new(project::ProjectOperator::new(build(input), exprs)),
-        Plan::Aggregate { input, group_by, aggregates } => {
-            Box::new(aggregate::AggregateOperator::new(build(input), group_by, aggregates))
+        Plan::Scan { table, def, access } => {
+            Box::new(scan::ScanOperator::new(table.clone(), def.clone(), access))
         }
+        Plan::Values { rows } => Box::new(values::ValuesOperator::new(rows)),
+        Plan::Filter { input, predicate } => {
+            Box::new(filter::FilterOperator::new(build(input), predicate))
+        }
+        Plan::Project { input, exprs } => {
+            Box::new(project::ProjectOperator::new(build(input), exprs))
+        }
+        Plan::Aggregate {
+            input,
+            group_by,
+            aggregates,
+        } => Box::new(aggregate::AggregateOperator::new(
+            build(input),
+            group_by,
+            aggregates,
+        )),
         Plan::Sort { input, keys } => Box::new(sort::SortOperator::new(build(input), keys)),
-        Plan::Limit { input, limit, offset } => Box::new(limit::LimitOperator::new(build(input), limit.as_ref(), offset.as_ref())),
+        Plan::Limit {
+            input,
+            limit,
+            offset,
+        } => Box::new(limit::LimitOperator::new(
+            build(input),
+            limit.as_ref(),
+            offset.as_ref(),
+        )),
         Plan::Distinct { input } => Box::new(distinct::DistinctOperator::new(build(input))),
     }
 }

@@ -27,14 +27,27 @@ pub fn resolve_range(range: &KeyRangeExprs, eval: &EvalContext) -> Result<Option
             Some((e, inclusive)) => {
                 let mut values = equal.clone();
                 values.push(e.eval(&[], eval)?);
-                Ok(Some(KeyBound { values: values.into_boxed_slice(), inclusive: *inclusive }))
+                Ok(Some(KeyBound {
+                    values: values.into_boxed_slice(),
+                    inclusive: *inclusive,
+                }))
             }
             None if equal.is_empty() => Ok(None),
-            None => Ok(Some(KeyBound { values: equal.clone().into_boxed_slice(), inclusive: true })),
+            None => Ok(Some(KeyBound {
+                values: equal.clone().into_boxed_slice(),
+                inclusive: true,
+            })),
         }
     };
-    let resolved = KeyRange { lower: bound(&range.lower)?, upper: bound(&range.upper)? };
-    Ok(if resolved.is_empty_by_null() { None } else { Some(resolved) })
+    let resolved = KeyRange {
+        lower: bound(&range.lower)?,
+        upper: bound(&range.upper)?,
+    };
+    Ok(if resolved.is_empty_by_null() {
+        None
+    } else {
+        Some(resolved)
+    })
 }
 
 /// Produces the visible (key, version) pairs of a table along an access path.
@@ -50,14 +63,27 @@ pub struct ScanSource {
 
 impl ScanSource {
     /// Opens a scan; the range expressions are evaluated now.
-    pub fn open(table: Arc<Table>, def: Arc<TableDef>, access: &AccessPath, eval: &EvalContext) -> Result<Self> {
+    pub fn open(
+        table: Arc<Table>,
+        def: Arc<TableDef>,
+        access: &AccessPath,
+        eval: &EvalContext,
+    ) -> Result<Self> {
         let (index, range) = match access {
             AccessPath::Full => (None, Some(KeyRange::full())),
             AccessPath::Primary(r) => (None, resolve_range(r, eval)?),
             AccessPath::Index { index, range } => (Some(*index), resolve_range(range, eval)?),
         };
         let done = range.is_none();
-        Ok(ScanSource { table, def, index, range, cursor: None, done, buffer: VecDeque::new() })
+        Ok(ScanSource {
+            table,
+            def,
+            index,
+            range,
+            cursor: None,
+            done,
+            buffer: VecDeque::new(),
+        })
     }
 
     /// The next visible row version and its key.
@@ -69,22 +95,27 @@ impl ScanSource {
             if self.done {
                 return None;
             }
-            let Some(range) = &self.range else { return None };
+            let Some(range) = &self.range else {
+                return None;
+            };
             let mut chunk = Vec::with_capacity(CHUNK);
             let data = self.table.data.read();
             self.cursor = match self.index {
                 None => data.scan_primary(range, &self.cursor, snapshot, CHUNK, &mut chunk),
-                Some(i) => data.scan_index(&self.def, i, range, &self.cursor, snapshot, CHUNK, &mut chunk),
+                Some(i) => data.scan_index(
+                    &self.def,
+                    i,
+                    range,
+                    &self.cursor,
+                    snapshot,
+                    CHUNK,
+                    &mut chunk,
+                ),
             };
             drop(data);
             self.done = self.cursor.is_none();
             self.buffer.extend(chunk);
         }
-    }
-
-    /// The table definition the scan reads with.
-    pub fn def(&self) -> &TableDef {
-        &self.def
     }
 }
 
@@ -108,16 +139,30 @@ pub struct ScanOperator<'p> {
 
 impl<'p> ScanOperator<'p> {
     pub fn new(table: Arc<Table>, def: Arc<TableDef>, access: &'p AccessPath) -> Self {
-        ScanOperator { table, def, access, source: None }
+        ScanOperator {
+            table,
+            def,
+            access,
+            source: None,
+        }
     }
 }
 
 impl Operator for ScanOperator<'_> {
     fn next(&mut self, ctx: &ExecContext) -> Result<Option<Tuple>> {
         if self.source.is_none() {
-            self.source = Some(ScanSource::open(self.table.clone(), self.def.clone(), self.access, &ctx.eval)?);
+            self.source = Some(ScanSource::open(
+                self.table.clone(),
+                self.def.clone(),
+                self.access,
+                &ctx.eval,
+            )?);
         }
-        let Some(source) = &mut self.source else { return Ok(None) };
-        Ok(source.next(&ctx.snapshot).map(|(_, version)| version_row(&self.def, &version)))
+        let Some(source) = &mut self.source else {
+            return Ok(None);
+        };
+        Ok(source
+            .next(&ctx.snapshot)
+            .map(|(_, version)| version_row(&self.def, &version)))
     }
 }

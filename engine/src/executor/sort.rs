@@ -16,7 +16,11 @@ pub struct SortOperator<'p> {
 
 impl<'p> SortOperator<'p> {
     pub fn new(input: Box<dyn Operator + 'p>, keys: &'p [SortKey]) -> Self {
-        SortOperator { input, keys, sorted: None }
+        SortOperator {
+            input,
+            keys,
+            sorted: None,
+        }
     }
 }
 
@@ -24,11 +28,27 @@ impl<'p> SortOperator<'p> {
 pub fn compare_keys(a: &Value, b: &Value, key: &SortKey) -> Ordering {
     match (a.is_null(), b.is_null()) {
         (true, true) => Ordering::Equal,
-        (true, false) => if key.nulls_first { Ordering::Less } else { Ordering::Greater },
-        (false, true) => if key.nulls_first { Ordering::Greater } else { Ordering::Less },
+        (true, false) => {
+            if key.nulls_first {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            }
+        }
+        (false, true) => {
+            if key.nulls_first {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            }
+        }
         (false, false) => {
             let o = a.cmp(b);
-            if key.descending { o.reverse() } else { o }
+            if key.descending {
+                o.reverse()
+            } else {
+                o
+            }
         }
     }
 }
@@ -38,7 +58,11 @@ impl Operator for SortOperator<'_> {
         if self.sorted.is_none() {
             let mut keyed: Vec<(Vec<Value>, Tuple)> = Vec::new();
             while let Some(row) = self.input.next(ctx)? {
-                let key = self.keys.iter().map(|k| k.expr.eval(&row, &ctx.eval)).collect::<Result<Vec<_>>>()?;
+                let key = self
+                    .keys
+                    .iter()
+                    .map(|k| k.expr.eval(&row, &ctx.eval))
+                    .collect::<Result<Vec<_>>>()?;
                 keyed.push((key, row));
             }
             let keys = self.keys;
@@ -51,7 +75,13 @@ impl Operator for SortOperator<'_> {
                 }
                 Ordering::Equal
             });
-            self.sorted = Some(keyed.into_iter().map(|(_, row)| row).collect::<Vec<_>>().into_iter());
+            self.sorted = Some(
+                keyed
+                    .into_iter()
+                    .map(|(_, row)| row)
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+            );
         }
         Ok(self.sorted.as_mut().and_then(Iterator::next))
     }

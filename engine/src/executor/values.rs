@@ -19,7 +19,11 @@ impl Operator for ValuesOperator<'_> {
     fn next(&mut self, ctx: &ExecContext) -> Result<Option<Tuple>> {
         match self.rows.next() {
             None => Ok(None),
-            Some(row) => Ok(Some(row.iter().map(|e| e.eval(&[], &ctx.eval)).collect::<Result<_>>()?)),
+            Some(row) => Ok(Some(
+                row.iter()
+                    .map(|e| e.eval(&[], &ctx.eval))
+                    .collect::<Result<_>>()?,
+            )),
         }
     }
 }

@@ -49,7 +49,10 @@ impl AggregateFunction {
 
     /// The result type for an argument of type `arg` (PostgreSQL's rules).
     pub fn result_type(self, arg: &DataType) -> Result<DataType> {
-        let numeric = DataType::Numeric { precision: None, scale: None };
+        let numeric = DataType::Numeric {
+            precision: None,
+            scale: None,
+        };
         Ok(match self {
             AggregateFunction::CountStar | AggregateFunction::Count => DataType::Int64,
             AggregateFunction::Sum => match arg {
@@ -61,9 +64,11 @@ impl AggregateFunction {
                 other => return Err(no_aggregate("sum", other)),
             },
             AggregateFunction::Avg => match arg {
-                DataType::Int16 | DataType::Int32 | DataType::Int64 | DataType::Numeric { .. } | DataType::Unknown => {
-                    numeric
-                }
+                DataType::Int16
+                | DataType::Int32
+                | DataType::Int64
+                | DataType::Numeric { .. }
+                | DataType::Unknown => numeric,
                 DataType::Float32 | DataType::Float64 => DataType::Float64,
                 DataType::Interval => DataType::Interval,
                 other => return Err(no_aggregate("avg", other)),

@@ -17,7 +17,11 @@ pub struct AggregateState {
 impl AggregateState {
     /// A fresh state for `call`.
     pub fn new(call: &AggregateCall) -> Self {
-        AggregateState { count: 0, value: Value::Null, seen: call.distinct.then(HashSet::new) }
+        AggregateState {
+            count: 0,
+            value: Value::Null,
+            seen: call.distinct.then(HashSet::new),
+        }
     }
 
     /// Adds one input row's argument value (`Null` for `count(*)` rows is fine).
@@ -48,7 +52,9 @@ impl AggregateState {
                 let keep_new = self.value.is_null()
                     || match compare::sql_compare(&value, &self.value)? {
                         Some(std::cmp::Ordering::Less) => call.function == AggregateFunction::Min,
-                        Some(std::cmp::Ordering::Greater) => call.function == AggregateFunction::Max,
+                        Some(std::cmp::Ordering::Greater) => {
+                            call.function == AggregateFunction::Max
+                        }
                         _ => false,
                     };
                 if keep_new {
@@ -71,7 +77,11 @@ impl AggregateState {
                 match &self.value {
                     Value::Null => Value::text(text),
                     previous => {
-                        let sep = if separator.is_null() { String::new() } else { separator.to_string() };
+                        let sep = if separator.is_null() {
+                            String::new()
+                        } else {
+                            separator.to_string()
+                        };
                         Value::text(format!("{previous}{sep}{text}"))
                     }
                 }
@@ -102,9 +112,11 @@ impl AggregateState {
                 };
                 arith::arithmetic(ArithOp::Div, &sum, &divisor)
             }
-            AggregateFunction::Sum => {
-                crate::types::cast::cast(self.value.clone(), &call.data_type, crate::types::CastMode::Explicit)
-            }
+            AggregateFunction::Sum => crate::types::cast::cast(
+                self.value.clone(),
+                &call.data_type,
+                crate::types::CastMode::Explicit,
+            ),
             _ => Ok(self.value.clone()),
         }
     }

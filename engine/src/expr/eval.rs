@@ -47,9 +47,11 @@ impl Expr {
                 .cloned()
                 .ok_or_else(|| Error::Internal(format!("column {index} is outside the input row"))),
             Expr::Literal { value, .. } => Ok(value.clone()),
-            Expr::Param { index, .. } => {
-                ctx.params.get(*index).cloned().ok_or(Error::UndefinedParameter(index + 1))
-            }
+            Expr::Param { index, .. } => ctx
+                .params
+                .get(*index)
+                .cloned()
+                .ok_or(Error::UndefinedParameter(index + 1)),
             Expr::Not(e) => Ok(match truth(&e.eval(row, ctx)?)? {
                 None => Value::Null,
                 Some(b) => Value::Bool(!b),
@@ -78,15 +80,29 @@ impl Expr {
                     _ => Value::Null,
                 })
             }
-            Expr::Compare { op, left, right } => compare_values(*op, &left.eval(row, ctx)?, &right.eval(row, ctx)?),
-            Expr::Arith { op, left, right, .. } => arith::arithmetic(*op, &left.eval(row, ctx)?, &right.eval(row, ctx)?),
+            Expr::Compare { op, left, right } => {
+                compare_values(*op, &left.eval(row, ctx)?, &right.eval(row, ctx)?)
+            }
+            Expr::Arith {
+                op, left, right, ..
+            } => arith::arithmetic(*op, &left.eval(row, ctx)?, &right.eval(row, ctx)?),
             Expr::Negate { expr, .. } => arith::negate(&expr.eval(row, ctx)?),
-            Expr::IsNull { expr, negated } => Ok(Value::Bool(expr.eval(row, ctx)?.is_null() != *negated)),
-            Expr::IsBool { expr, value, negated } => {
+            Expr::IsNull { expr, negated } => {
+                Ok(Value::Bool(expr.eval(row, ctx)?.is_null() != *negated))
+            }
+            Expr::IsBool {
+                expr,
+                value,
+                negated,
+            } => {
                 let is = truth(&expr.eval(row, ctx)?)? == Some(*value);
                 Ok(Value::Bool(is != *negated))
             }
-            Expr::IsDistinctFrom { left, right, negated } => {
+            Expr::IsDistinctFrom {
+                left,
+                right,
+                negated,
+            } => {
                 let (l, r) = (left.eval(row, ctx)?, right.eval(row, ctx)?);
                 let distinct = match (l.is_null(), r.is_null()) {
                     (true, true) => false,
@@ -95,7 +111,11 @@ impl Expr {
                 };
                 Ok(Value::Bool(distinct != *negated))
             }
-            Expr::InList { expr, list, negated } => {
+            Expr::InList {
+                expr,
+                list,
+                negated,
+            } => {
                 let needle = expr.eval(row, ctx)?;
                 if needle.is_null() {
                     return Ok(Value::Null);
@@ -109,21 +129,43 @@ impl Expr {
                         Some(_) => {}
                     }
                 }
-                Ok(if saw_null { Value::Null } else { Value::Bool(*negated) })
+                Ok(if saw_null {
+                    Value::Null
+                } else {
+                    Value::Bool(*negated)
+                })
             }
-            Expr::Like { expr, pattern, escape, negated, case_insensitive } => {
+            Expr::Like {
+                expr,
+                pattern,
+                escape,
+                negated,
+                case_insensitive,
+            } => {
                 let (text, pattern) = (expr.eval(row, ctx)?, pattern.eval(row, ctx)?);
                 if text.is_null() || pattern.is_null() {
                     return Ok(Value::Null);
                 }
-                let matched = like_match(&text.to_string(), &pattern.to_string(), *escape, *case_insensitive);
+                let matched = like_match(
+                    &text.to_string(),
+                    &pattern.to_string(),
+                    *escape,
+                    *case_insensitive,
+                );
                 Ok(Value::Bool(matched != *negated))
             }
-            Expr::Case { operand, branches, otherwise, .. } => {
+            Expr::Case {
+                operand,
+                branches,
+                otherwise,
+                ..
+            } => {
                 let subject = operand.as_ref().map(|o| o.eval(row, ctx)).transpose()?;
                 for (when, then) in branches {
                     let hit = match &subject {
-                        Some(s) => compare::sql_compare(s, &when.eval(row, ctx)?)? == Some(Ordering::Equal),
+                        Some(s) => {
+                            compare::sql_compare(s, &when.eval(row, ctx)?)? == Some(Ordering::Equal)
+                        }
                         None => eval_predicate(when, row, ctx)?,
                     };
                     if hit {
@@ -135,7 +177,9 @@ impl Expr {
                     None => Ok(Value::Null),
                 }
             }
-            Expr::Cast { expr, data_type } => cast::cast(expr.eval(row, ctx)?, data_type, CastMode::Explicit),
+            Expr::Cast { expr, data_type } => {
+                cast::cast(expr.eval(row, ctx)?, data_type, CastMode::Explicit)
+            }
             Expr::Function { function, args, .. } => {
                 let mut values = Vec::with_capacity(args.len());
                 for arg in args {
@@ -164,15 +208,24 @@ impl Expr {
                     Ok(l)
                 }
             }
-            Expr::JsonGet { document, path, as_text } => {
+            Expr::JsonGet {
+                document,
+                path,
+                as_text,
+            } => {
                 let doc = document.eval(row, ctx)?;
-                let keys = path.iter().map(|p| p.eval(row, ctx)).collect::<Result<Vec<_>>>()?;
+                let keys = path
+                    .iter()
+                    .map(|p| p.eval(row, ctx))
+                    .collect::<Result<Vec<_>>>()?;
                 match keys.as_slice() {
                     [key] => json::json_get(&doc, key, *as_text),
                     _ => json::json_get_path(&doc, &keys, *as_text),
                 }
             }
-            Expr::Aggregate(_) => Err(Error::Grouping("aggregate functions are not allowed here".into())),
+            Expr::Aggregate(_) => Err(Error::Grouping(
+                "aggregate functions are not allowed here".into(),
+            )),
         }
     }
 }

@@ -4,7 +4,10 @@
 /// True if `text` matches `pattern`.
 pub fn like_match(text: &str, pattern: &str, escape: Option<char>, case_insensitive: bool) -> bool {
     let (text, pattern): (Vec<char>, Vec<char>) = if case_insensitive {
-        (text.to_lowercase().chars().collect(), pattern.to_lowercase().chars().collect())
+        (
+            text.to_lowercase().chars().collect(),
+            pattern.to_lowercase().chars().collect(),
+        )
     } else {
         (text.chars().collect(), pattern.chars().collect())
     };

@@ -2,8 +2,8 @@
 //! positions in the input row, every node knows its result type, and functions are resolved.
 //! Nothing here refers to sqlparser.
 
-pub mod aggregate_state;
 mod aggregate;
+pub mod aggregate_state;
 mod eval;
 mod like;
 
@@ -42,29 +42,94 @@ impl CompareOp {
 #[derive(Debug, Clone)]
 pub enum Expr {
     /// The input row's value at `index`.
-    Column { index: usize, data_type: DataType },
-    Literal { value: Value, data_type: DataType },
+    Column {
+        index: usize,
+        data_type: DataType,
+    },
+    Literal {
+        value: Value,
+        data_type: DataType,
+    },
     /// `$n` (0-based index), converted to `data_type` when the statement runs.
-    Param { index: usize, data_type: DataType },
+    Param {
+        index: usize,
+        data_type: DataType,
+    },
     Not(Box<Expr>),
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
-    Compare { op: CompareOp, left: Box<Expr>, right: Box<Expr> },
-    Arith { op: ArithOp, left: Box<Expr>, right: Box<Expr>, data_type: DataType },
-    Negate { expr: Box<Expr>, data_type: DataType },
-    IsNull { expr: Box<Expr>, negated: bool },
+    Compare {
+        op: CompareOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    Arith {
+        op: ArithOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+        data_type: DataType,
+    },
+    Negate {
+        expr: Box<Expr>,
+        data_type: DataType,
+    },
+    IsNull {
+        expr: Box<Expr>,
+        negated: bool,
+    },
     /// `IS [NOT] TRUE` / `IS [NOT] FALSE`.
-    IsBool { expr: Box<Expr>, value: bool, negated: bool },
-    IsDistinctFrom { left: Box<Expr>, right: Box<Expr>, negated: bool },
-    InList { expr: Box<Expr>, list: Vec<Expr>, negated: bool },
-    Like { expr: Box<Expr>, pattern: Box<Expr>, escape: Option<char>, negated: bool, case_insensitive: bool },
-    Case { operand: Option<Box<Expr>>, branches: Vec<(Expr, Expr)>, otherwise: Option<Box<Expr>>, data_type: DataType },
-    Cast { expr: Box<Expr>, data_type: DataType },
-    Function { function: ScalarFunction, args: Vec<Expr>, data_type: DataType },
-    Coalesce { args: Vec<Expr>, data_type: DataType },
-    NullIf { left: Box<Expr>, right: Box<Expr>, data_type: DataType },
+    IsBool {
+        expr: Box<Expr>,
+        value: bool,
+        negated: bool,
+    },
+    IsDistinctFrom {
+        left: Box<Expr>,
+        right: Box<Expr>,
+        negated: bool,
+    },
+    InList {
+        expr: Box<Expr>,
+        list: Vec<Expr>,
+        negated: bool,
+    },
+    Like {
+        expr: Box<Expr>,
+        pattern: Box<Expr>,
+        escape: Option<char>,
+        negated: bool,
+        case_insensitive: bool,
+    },
+    Case {
+        operand: Option<Box<Expr>>,
+        branches: Vec<(Expr, Expr)>,
+        otherwise: Option<Box<Expr>>,
+        data_type: DataType,
+    },
+    Cast {
+        expr: Box<Expr>,
+        data_type: DataType,
+    },
+    Function {
+        function: ScalarFunction,
+        args: Vec<Expr>,
+        data_type: DataType,
+    },
+    Coalesce {
+        args: Vec<Expr>,
+        data_type: DataType,
+    },
+    NullIf {
+        left: Box<Expr>,
+        right: Box<Expr>,
+        data_type: DataType,
+    },
     /// `->` / `->>` / `#>` / `#>>`.
-    JsonGet { document: Box<Expr>, path: Vec<Expr>, as_text: bool },
+    JsonGet {
+        document: Box<Expr>,
+        path: Vec<Expr>,
+        as_text: bool,
+    },
     /// Only while binding: replaced by a column of the aggregate's output.
     Aggregate(Box<AggregateCall>),
 }
@@ -117,7 +182,10 @@ impl Expr {
     pub fn for_each_child(&self, f: &mut dyn FnMut(&Expr)) {
         match self {
             Expr::Column { .. } | Expr::Literal { .. } | Expr::Param { .. } => {}
-            Expr::Not(e) | Expr::Negate { expr: e, .. } | Expr::IsNull { expr: e, .. } | Expr::IsBool { expr: e, .. } => f(e),
+            Expr::Not(e)
+            | Expr::Negate { expr: e, .. }
+            | Expr::IsNull { expr: e, .. }
+            | Expr::IsBool { expr: e, .. } => f(e),
             Expr::Cast { expr, .. } => f(expr),
             Expr::And(l, r) | Expr::Or(l, r) => {
                 f(l);
@@ -138,7 +206,12 @@ impl Expr {
                 f(expr);
                 f(pattern);
             }
-            Expr::Case { operand, branches, otherwise, .. } => {
+            Expr::Case {
+                operand,
+                branches,
+                otherwise,
+                ..
+            } => {
                 if let Some(o) = operand {
                     f(o);
                 }
@@ -163,57 +236,151 @@ impl Expr {
         }
     }
 
-    /// Rebuilds the tree bottom-up, letting `rewrite` replace any node.
-    pub fn transform(self, rewrite: &mut dyn FnMut(Expr) -> crate::Result<Expr>) -> crate::Result<Expr> {
-        let node = self.map_children(&mut |child| child.transform(rewrite))?;
-        rewrite(node)
-    }
-
     /// Rebuilds this node with each direct child replaced by `f(child)`.
-    pub fn map_children(self, f: &mut dyn FnMut(Expr) -> crate::Result<Expr>) -> crate::Result<Expr> {
+    pub fn map_children(
+        self,
+        f: &mut dyn FnMut(Expr) -> crate::Result<Expr>,
+    ) -> crate::Result<Expr> {
         let mut t = |e: Box<Expr>| -> crate::Result<Box<Expr>> { Ok(Box::new(f(*e)?)) };
         let node = match self {
             leaf @ (Expr::Column { .. } | Expr::Literal { .. } | Expr::Param { .. }) => leaf,
             Expr::Not(e) => Expr::Not(t(e)?),
             Expr::And(l, r) => Expr::And(t(l)?, t(r)?),
             Expr::Or(l, r) => Expr::Or(t(l)?, t(r)?),
-            Expr::Compare { op, left, right } => Expr::Compare { op, left: t(left)?, right: t(right)? },
-            Expr::Arith { op, left, right, data_type } => Expr::Arith { op, left: t(left)?, right: t(right)?, data_type },
-            Expr::Negate { expr, data_type } => Expr::Negate { expr: t(expr)?, data_type },
-            Expr::IsNull { expr, negated } => Expr::IsNull { expr: t(expr)?, negated },
-            Expr::IsBool { expr, value, negated } => Expr::IsBool { expr: t(expr)?, value, negated },
-            Expr::IsDistinctFrom { left, right, negated } => {
-                Expr::IsDistinctFrom { left: t(left)?, right: t(right)?, negated }
-            }
-            Expr::InList { expr, list, negated } => {
+            Expr::Compare { op, left, right } => Expr::Compare {
+                op,
+                left: t(left)?,
+                right: t(right)?,
+            },
+            Expr::Arith {
+                op,
+                left,
+                right,
+                data_type,
+            } => Expr::Arith {
+                op,
+                left: t(left)?,
+                right: t(right)?,
+                data_type,
+            },
+            Expr::Negate { expr, data_type } => Expr::Negate {
+                expr: t(expr)?,
+                data_type,
+            },
+            Expr::IsNull { expr, negated } => Expr::IsNull {
+                expr: t(expr)?,
+                negated,
+            },
+            Expr::IsBool {
+                expr,
+                value,
+                negated,
+            } => Expr::IsBool {
+                expr: t(expr)?,
+                value,
+                negated,
+            },
+            Expr::IsDistinctFrom {
+                left,
+                right,
+                negated,
+            } => Expr::IsDistinctFrom {
+                left: t(left)?,
+                right: t(right)?,
+                negated,
+            },
+            Expr::InList {
+                expr,
+                list,
+                negated,
+            } => {
                 let expr = t(expr)?;
-                Expr::InList { expr, list: list.into_iter().map(|e| t(Box::new(e)).map(|b| *b)).collect::<crate::Result<_>>()?, negated }
+                Expr::InList {
+                    expr,
+                    list: list
+                        .into_iter()
+                        .map(|e| t(Box::new(e)).map(|b| *b))
+                        .collect::<crate::Result<_>>()?,
+                    negated,
+                }
             }
-            Expr::Like { expr, pattern, escape, negated, case_insensitive } => {
-                Expr::Like { expr: t(expr)?, pattern: t(pattern)?, escape, negated, case_insensitive }
-            }
-            Expr::Case { operand, branches, otherwise, data_type } => {
+            Expr::Like {
+                expr,
+                pattern,
+                escape,
+                negated,
+                case_insensitive,
+            } => Expr::Like {
+                expr: t(expr)?,
+                pattern: t(pattern)?,
+                escape,
+                negated,
+                case_insensitive,
+            },
+            Expr::Case {
+                operand,
+                branches,
+                otherwise,
+                data_type,
+            } => {
                 let operand = operand.map(&mut t).transpose()?;
                 let mut mapped = Vec::with_capacity(branches.len());
                 for (when, then) in branches {
                     mapped.push((*t(Box::new(when))?, *t(Box::new(then))?));
                 }
-                Expr::Case { operand, branches: mapped, otherwise: otherwise.map(&mut t).transpose()?, data_type }
+                Expr::Case {
+                    operand,
+                    branches: mapped,
+                    otherwise: otherwise.map(&mut t).transpose()?,
+                    data_type,
+                }
             }
-            Expr::Cast { expr, data_type } => Expr::Cast { expr: t(expr)?, data_type },
-            Expr::Function { function, args, data_type } => Expr::Function {
+            Expr::Cast { expr, data_type } => Expr::Cast {
+                expr: t(expr)?,
+                data_type,
+            },
+            Expr::Function {
                 function,
-                args: args.into_iter().map(|e| t(Box::new(e)).map(|b| *b)).collect::<crate::Result<_>>()?,
+                args,
+                data_type,
+            } => Expr::Function {
+                function,
+                args: args
+                    .into_iter()
+                    .map(|e| t(Box::new(e)).map(|b| *b))
+                    .collect::<crate::Result<_>>()?,
                 data_type,
             },
             Expr::Coalesce { args, data_type } => Expr::Coalesce {
-                args: args.into_iter().map(|e| t(Box::new(e)).map(|b| *b)).collect::<crate::Result<_>>()?,
+                args: args
+                    .into_iter()
+                    .map(|e| t(Box::new(e)).map(|b| *b))
+                    .collect::<crate::Result<_>>()?,
                 data_type,
             },
-            Expr::NullIf { left, right, data_type } => Expr::NullIf { left: t(left)?, right: t(right)?, data_type },
-            Expr::JsonGet { document, path, as_text } => {
+            Expr::NullIf {
+                left,
+                right,
+                data_type,
+            } => Expr::NullIf {
+                left: t(left)?,
+                right: t(right)?,
+                data_type,
+            },
+            Expr::JsonGet {
+                document,
+                path,
+                as_text,
+            } => {
                 let document = t(document)?;
-                Expr::JsonGet { document, path: path.into_iter().map(|e| t(Box::new(e)).map(|b| *b)).collect::<crate::Result<_>>()?, as_text }
+                Expr::JsonGet {
+                    document,
+                    path: path
+                        .into_iter()
+                        .map(|e| t(Box::new(e)).map(|b| *b))
+                        .collect::<crate::Result<_>>()?,
+                    as_text,
+                }
             }
             Expr::Aggregate(call) => Expr::Aggregate(call),
         };
@@ -225,18 +392,6 @@ impl Expr {
         let mut found = false;
         self.walk(&mut |e| found |= matches!(e, Expr::Aggregate(_)));
         found
-    }
-
-    /// True if the value cannot change between rows or runs: literals and (immutable)
-    /// operators over them. Parameters are not constant.
-    pub fn is_constant(&self) -> bool {
-        let mut constant = true;
-        self.walk(&mut |e| match e {
-            Expr::Column { .. } | Expr::Param { .. } | Expr::Aggregate(_) => constant = false,
-            Expr::Function { function, .. } if function.volatile => constant = false,
-            _ => {}
-        });
-        constant
     }
 
     /// True if the expression reads no column of the input row (literals, parameters, and

@@ -37,15 +37,22 @@ fn key_conditions<'a>(def: &TableDef, predicate: &'a Expr) -> Vec<KeyCondition<'
     parts
         .into_iter()
         .filter_map(|part| {
-            let Expr::Compare { op, left, right } = part else { return None };
+            let Expr::Compare { op, left, right } = part else {
+                return None;
+            };
             let (column, data_type, value, op) = match (&**left, &**right) {
-                (Expr::Column { index, data_type }, value) if value.is_row_independent() => (*index, data_type, value, *op),
+                (Expr::Column { index, data_type }, value) if value.is_row_independent() => {
+                    (*index, data_type, value, *op)
+                }
                 (value, Expr::Column { index, data_type }) if value.is_row_independent() => {
                     (*index, data_type, value, op.flipped())
                 }
                 _ => return None,
             };
-            if column >= width || op == CompareOp::NotEq || !index_compatible(data_type, &value.data_type()) {
+            if column >= width
+                || op == CompareOp::NotEq
+                || !index_compatible(data_type, &value.data_type())
+            {
                 return None;
             }
             Some(KeyCondition { column, op, value })
@@ -54,10 +61,17 @@ fn key_conditions<'a>(def: &TableDef, predicate: &'a Expr) -> Vec<KeyCondition<'
 }
 
 /// Builds the key range usable on `columns`, and its score (higher is better).
-fn match_key(columns: &[usize], unique: bool, conditions: &[KeyCondition]) -> Option<(KeyRangeExprs, u32)> {
+fn match_key(
+    columns: &[usize],
+    unique: bool,
+    conditions: &[KeyCondition],
+) -> Option<(KeyRangeExprs, u32)> {
     let mut range = KeyRangeExprs::default();
     for &column in columns {
-        match conditions.iter().find(|c| c.column == column && c.op == CompareOp::Eq) {
+        match conditions
+            .iter()
+            .find(|c| c.column == column && c.op == CompareOp::Eq)
+        {
             Some(c) => range.equal.push(c.value.clone()),
             None => break,
         }
@@ -81,7 +95,14 @@ fn match_key(columns: &[usize], unique: bool, conditions: &[KeyCondition]) -> Op
         return None;
     }
     let full_unique = unique && equal as usize == columns.len();
-    Some((range, if full_unique { 1000 } else { equal * 10 + bounded }))
+    Some((
+        range,
+        if full_unique {
+            1000
+        } else {
+            equal * 10 + bounded
+        },
+    ))
 }
 
 /// The best access path for scanning `def` under `predicate`.
@@ -99,7 +120,13 @@ pub fn choose_access_path(def: &TableDef, predicate: &Expr) -> AccessPath {
     for (position, index) in def.indexes.iter().enumerate() {
         if let Some((range, score)) = match_key(&index.columns, index.unique, &conditions) {
             if best.as_ref().is_none_or(|(_, s)| score > *s) {
-                best = Some((AccessPath::Index { index: position, range }, score));
+                best = Some((
+                    AccessPath::Index {
+                        index: position,
+                        range,
+                    },
+                    score,
+                ));
             }
         }
     }

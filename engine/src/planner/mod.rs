@@ -13,19 +13,51 @@ pub use plan::{describe_access, AccessPath, KeyRangeExprs, Plan, SortKey};
 pub fn optimize(plan: Plan) -> Plan {
     match plan {
         Plan::Filter { input, predicate } => match *input {
-            Plan::Scan { table, def, access: AccessPath::Full } => {
+            Plan::Scan {
+                table,
+                def,
+                access: AccessPath::Full,
+            } => {
                 let access = choose_access_path(&def, &predicate);
-                Plan::Filter { input: Box::new(Plan::Scan { table, def, access }), predicate }
+                Plan::Filter {
+                    input: Box::new(Plan::Scan { table, def, access }),
+                    predicate,
+                }
             }
-            other => Plan::Filter { input: Box::new(optimize(other)), predicate },
+            other => Plan::Filter {
+                input: Box::new(optimize(other)),
+                predicate,
+            },
         },
-        Plan::Project { input, exprs } => Plan::Project { input: Box::new(optimize(*input)), exprs },
-        Plan::Aggregate { input, group_by, aggregates } => {
-            Plan::Aggregate { input: Box::new(optimize(*input)), group_by, aggregates }
-        }
-        Plan::Sort { input, keys } => Plan::Sort { input: Box::new(optimize(*input)), keys },
-        Plan::Limit { input, limit, offset } => Plan::Limit { input: Box::new(optimize(*input)), limit, offset },
-        Plan::Distinct { input } => Plan::Distinct { input: Box::new(optimize(*input)) },
+        Plan::Project { input, exprs } => Plan::Project {
+            input: Box::new(optimize(*input)),
+            exprs,
+        },
+        Plan::Aggregate {
+            input,
+            group_by,
+            aggregates,
+        } => Plan::Aggregate {
+            input: Box::new(optimize(*input)),
+            group_by,
+            aggregates,
+        },
+        Plan::Sort { input, keys } => Plan::Sort {
+            input: Box::new(optimize(*input)),
+            keys,
+        },
+        Plan::Limit {
+            input,
+            limit,
+            offset,
+        } => Plan::Limit {
+            input: Box::new(optimize(*input)),
+            limit,
+            offset,
+        },
+        Plan::Distinct { input } => Plan::Distinct {
+            input: Box::new(optimize(*input)),
+        },
         leaf @ (Plan::Scan { .. } | Plan::Values { .. }) => leaf,
     }
 }

@@ -39,16 +39,41 @@ pub struct SortKey {
 #[derive(Debug, Clone)]
 pub enum Plan {
     /// Rows of a table visible to the transaction: physical columns, then `xmin`.
-    Scan { table: Arc<Table>, def: Arc<TableDef>, access: AccessPath },
+    Scan {
+        table: Arc<Table>,
+        def: Arc<TableDef>,
+        access: AccessPath,
+    },
     /// Literal rows (`VALUES`, or one empty row for `SELECT` without `FROM`).
-    Values { rows: Vec<Vec<Expr>> },
-    Filter { input: Box<Plan>, predicate: Expr },
-    Project { input: Box<Plan>, exprs: Vec<Expr> },
+    Values {
+        rows: Vec<Vec<Expr>>,
+    },
+    Filter {
+        input: Box<Plan>,
+        predicate: Expr,
+    },
+    Project {
+        input: Box<Plan>,
+        exprs: Vec<Expr>,
+    },
     /// Output: the group-by values, then one value per aggregate.
-    Aggregate { input: Box<Plan>, group_by: Vec<Expr>, aggregates: Vec<AggregateCall> },
-    Sort { input: Box<Plan>, keys: Vec<SortKey> },
-    Limit { input: Box<Plan>, limit: Option<Expr>, offset: Option<Expr> },
-    Distinct { input: Box<Plan> },
+    Aggregate {
+        input: Box<Plan>,
+        group_by: Vec<Expr>,
+        aggregates: Vec<AggregateCall>,
+    },
+    Sort {
+        input: Box<Plan>,
+        keys: Vec<SortKey>,
+    },
+    Limit {
+        input: Box<Plan>,
+        limit: Option<Expr>,
+        offset: Option<Expr>,
+    },
+    Distinct {
+        input: Box<Plan>,
+    },
 }
 
 impl Plan {

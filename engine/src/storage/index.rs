@@ -16,10 +16,21 @@ pub struct IndexData {
 
 impl IndexData {
     /// Builds the entry for a row: its values at `columns`, then its key.
-    pub fn entry(columns: &[usize], values: &[Value], missing: &[Value], key: &[Value]) -> Box<[Value]> {
+    pub fn entry(
+        columns: &[usize],
+        values: &[Value],
+        missing: &[Value],
+        key: &[Value],
+    ) -> Box<[Value]> {
         let mut entry = Vec::with_capacity(columns.len() + key.len());
         for &c in columns {
-            entry.push(values.get(c).or_else(|| missing.get(c)).cloned().unwrap_or(Value::Null));
+            entry.push(
+                values
+                    .get(c)
+                    .or_else(|| missing.get(c))
+                    .cloned()
+                    .unwrap_or(Value::Null),
+            );
         }
         entry.extend_from_slice(key);
         entry.into_boxed_slice()

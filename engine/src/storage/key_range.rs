@@ -33,8 +33,14 @@ impl KeyRange {
     /// Keys whose prefix equals `values`.
     pub fn prefix(values: Box<[Value]>) -> Self {
         KeyRange {
-            lower: Some(KeyBound { values: values.clone(), inclusive: true }),
-            upper: Some(KeyBound { values, inclusive: true }),
+            lower: Some(KeyBound {
+                values: values.clone(),
+                inclusive: true,
+            }),
+            upper: Some(KeyBound {
+                values,
+                inclusive: true,
+            }),
         }
     }
 
@@ -69,7 +75,10 @@ impl KeyRange {
 
     /// True when the range cannot contain anything (a bound holds NULL, which never matches).
     pub fn is_empty_by_null(&self) -> bool {
-        let has_null = |b: &Option<KeyBound>| b.as_ref().is_some_and(|b| b.values.iter().any(Value::is_null));
+        let has_null = |b: &Option<KeyBound>| {
+            b.as_ref()
+                .is_some_and(|b| b.values.iter().any(Value::is_null))
+        };
         has_null(&self.lower) || has_null(&self.upper)
     }
 }

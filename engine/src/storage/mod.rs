@@ -12,8 +12,8 @@ mod version;
 
 pub use index::IndexData;
 pub use key_range::{KeyBound, KeyRange};
-pub use table_data::{Chain, ScanCursor, TableData};
-pub use version::{LockFailure, RowVersion, ABORTED};
+pub use table_data::{ScanCursor, TableData};
+pub use version::{LockFailure, RowVersion};
 
 use crate::types::Value;
 

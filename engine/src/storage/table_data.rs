@@ -38,7 +38,11 @@ enum Collision {
 impl TableData {
     /// Empty data with `index_count` secondary indexes.
     pub fn new(index_count: usize) -> Self {
-        TableData { rows: BTreeMap::new(), indexes: vec![IndexData::default(); index_count], next_row_id: 1 }
+        TableData {
+            rows: BTreeMap::new(),
+            indexes: vec![IndexData::default(); index_count],
+            next_row_id: 1,
+        }
     }
 
     /// A fresh hidden row id for a table without a primary key.
@@ -50,11 +54,19 @@ impl TableData {
 
     /// The version of `key` that `snapshot` sees.
     pub fn visible(&self, key: &[Value], snapshot: &Snapshot) -> Option<&Arc<RowVersion>> {
-        self.rows.get(key).and_then(|chain| visible_in(chain, snapshot))
+        self.rows
+            .get(key)
+            .and_then(|chain| visible_in(chain, snapshot))
     }
 
     /// Inserts a new row version under `key`, enforcing the primary key and unique indexes.
-    pub fn insert(&mut self, def: &TableDef, key: Key, version: Arc<RowVersion>, snapshot: &Snapshot) -> Result<()> {
+    pub fn insert(
+        &mut self,
+        def: &TableDef,
+        key: Key,
+        version: Arc<RowVersion>,
+        snapshot: &Snapshot,
+    ) -> Result<()> {
         if !def.primary_key.is_empty() {
             if let Some(chain) = self.rows.get(&key) {
                 match collision_in_chain(chain, snapshot, |_| true) {
@@ -106,7 +118,13 @@ impl TableData {
                 }
             }
         }
-        self.check_unique_indexes(def, &new.values, &new_key, Some((old_key, &old.values)), snapshot)?;
+        self.check_unique_indexes(
+            def,
+            &new.values,
+            &new_key,
+            Some((old_key, &old.values)),
+            snapshot,
+        )?;
         self.add_index_entries(def, &new.values, &new_key);
         self.rows.entry(new_key).or_default().push(new);
         Ok(())
@@ -133,7 +151,9 @@ impl TableData {
         let mut index = IndexData::default();
         for (key, chain) in &self.rows {
             for version in chain {
-                index.entries.insert(IndexData::entry(columns, &version.values, &missing, key));
+                index
+                    .entries
+                    .insert(IndexData::entry(columns, &version.values, &missing, key));
             }
         }
         index
@@ -184,7 +204,8 @@ impl TableData {
         max: usize,
         out: &mut Vec<(Key, Arc<RowVersion>)>,
     ) -> ScanCursor {
-        let (Some(index_def), Some(data)) = (def.indexes.get(index), self.indexes.get(index)) else {
+        let (Some(index_def), Some(data)) = (def.indexes.get(index), self.indexes.get(index))
+        else {
             return None;
         };
         let width = index_def.columns.len();
@@ -202,8 +223,13 @@ impl TableData {
             if range.before_lower(values) {
                 continue;
             }
-            let Some(version) = self.visible(key, snapshot) else { continue };
-            let current = index_def.columns.iter().map(|&c| version.value(c, &missing[c]));
+            let Some(version) = self.visible(key, snapshot) else {
+                continue;
+            };
+            let current = index_def
+                .columns
+                .iter()
+                .map(|&c| version.value(c, &missing[c]));
             if !current.eq(values.iter()) {
                 continue;
             }
@@ -221,7 +247,8 @@ impl TableData {
         }
         let missing = missing_values(def);
         for (index_def, data) in def.indexes.iter().zip(self.indexes.iter_mut()) {
-            data.entries.insert(IndexData::entry(&index_def.columns, values, &missing, key));
+            data.entries
+                .insert(IndexData::entry(&index_def.columns, values, &missing, key));
         }
     }
 
@@ -240,23 +267,38 @@ impl TableData {
             if !index_def.unique {
                 continue;
             }
-            let wanted: Vec<&Value> = index_def.columns.iter().map(|&c| values.get(c).unwrap_or(&missing[c])).collect();
+            let wanted: Vec<&Value> = index_def
+                .columns
+                .iter()
+                .map(|&c| values.get(c).unwrap_or(&missing[c]))
+                .collect();
             if wanted.iter().any(|v| v.is_null()) {
                 continue;
             }
             let prefix: Box<[Value]> = wanted.iter().map(|v| (*v).clone()).collect();
             let range = KeyRange::prefix(prefix.clone());
-            for entry in data.entries.range::<[Value], _>((Bound::Included(&*prefix), Bound::Unbounded)) {
-                let (entry_values, entry_key) = entry.split_at(index_def.columns.len().min(entry.len()));
+            for entry in data
+                .entries
+                .range::<[Value], _>((Bound::Included(&*prefix), Bound::Unbounded))
+            {
+                let (entry_values, entry_key) =
+                    entry.split_at(index_def.columns.len().min(entry.len()));
                 if range.past_upper(entry_values) {
                     break;
                 }
-                if entry_key == key || previous.is_some_and(|(old_key, _)| &**old_key == entry_key) {
+                if entry_key == key || previous.is_some_and(|(old_key, _)| &**old_key == entry_key)
+                {
                     continue;
                 }
-                let Some(chain) = self.rows.get(entry_key) else { continue };
+                let Some(chain) = self.rows.get(entry_key) else {
+                    continue;
+                };
                 let has_values = |v: &RowVersion| {
-                    index_def.columns.iter().zip(&wanted).all(|(&c, w)| v.value(c, &missing[c]) == *w)
+                    index_def
+                        .columns
+                        .iter()
+                        .zip(&wanted)
+                        .all(|(&c, w)| v.value(c, &missing[c]) == *w)
                 };
                 match collision_in_chain(chain, snapshot, has_values) {
                     Collision::None => {}
@@ -278,7 +320,11 @@ pub fn visible_in<'a>(chain: &'a Chain, snapshot: &Snapshot) -> Option<&'a Arc<R
 }
 
 /// Whether writing a row that `matches` would collide with a version in `chain`.
-fn collision_in_chain(chain: &Chain, snapshot: &Snapshot, matches: impl Fn(&RowVersion) -> bool) -> Collision {
+fn collision_in_chain(
+    chain: &Chain,
+    snapshot: &Snapshot,
+    matches: impl Fn(&RowVersion) -> bool,
+) -> Collision {
     for version in chain.iter().rev() {
         if !matches(version) {
             continue;
@@ -302,9 +348,9 @@ fn lock_version(version: &RowVersion, txn: TxnId) -> Result<()> {
     match version.lock_for_delete(txn) {
         Ok(()) => Ok(()),
         Err(LockFailure::Concurrent) => Err(Error::SerializationFailure),
-        Err(LockFailure::AlreadyMine) => {
-            Err(Error::Internal("row version was already deleted by this transaction".into()))
-        }
+        Err(LockFailure::AlreadyMine) => Err(Error::Internal(
+            "row version was already deleted by this transaction".into(),
+        )),
     }
 }
 
@@ -313,14 +359,28 @@ pub fn missing_values(def: &TableDef) -> Vec<Value> {
     def.columns.iter().map(|c| c.missing.clone()).collect()
 }
 
-fn unique_error(def: &TableDef, index: Option<&crate::catalog::IndexDef>, values: &[Value]) -> Error {
+fn unique_error(
+    def: &TableDef,
+    index: Option<&crate::catalog::IndexDef>,
+    values: &[Value],
+) -> Error {
     let (constraint, columns) = match index {
         Some(i) => (i.name.clone(), def.column_names(&i.columns)),
         None => (
-            def.primary_key_name.clone().unwrap_or_else(|| format!("{}_pkey", def.name)),
+            def.primary_key_name
+                .clone()
+                .unwrap_or_else(|| format!("{}_pkey", def.name)),
             def.column_names(&def.primary_key),
         ),
     };
-    let values = values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
-    Error::UniqueViolation { constraint, columns, values }
+    let values = values
+        .iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Error::UniqueViolation {
+        constraint,
+        columns,
+        values,
+    }
 }

@@ -46,7 +46,8 @@ impl RowVersion {
         }
     }
 
-    /// A version committed at `commit_ts` (used when loading committed data in bulk).
+    /// A version already committed at `commit_ts` (test fixtures).
+    #[cfg(test)]
     pub fn committed(xmin: TxnId, commit_ts: u64, values: Box<[Value]>) -> Self {
         let version = RowVersion::new(xmin, values);
         version.created.store(commit_ts, Ordering::Release);
@@ -93,7 +94,10 @@ impl RowVersion {
 
     /// Claims the version for deletion by `txn` (first updater wins, no waiting).
     pub fn lock_for_delete(&self, txn: TxnId) -> Result<(), LockFailure> {
-        match self.xmax.compare_exchange(0, txn, Ordering::AcqRel, Ordering::Acquire) {
+        match self
+            .xmax
+            .compare_exchange(0, txn, Ordering::AcqRel, Ordering::Acquire)
+        {
             Ok(_) => Ok(()),
             Err(holder) if holder == txn => Err(LockFailure::AlreadyMine),
             Err(_) => Err(LockFailure::Concurrent),
@@ -117,7 +121,9 @@ impl RowVersion {
 
     /// Rollback of the deleter `txn`: the version is live again.
     pub fn release_delete(&self, txn: TxnId) {
-        let _ = self.xmax.compare_exchange(txn, 0, Ordering::AcqRel, Ordering::Acquire);
+        let _ = self
+            .xmax
+            .compare_exchange(txn, 0, Ordering::AcqRel, Ordering::Acquire);
     }
 
     /// The value of physical column `position`, or `missing` for columns added later.

@@ -16,7 +16,11 @@ pub struct TxnManager {
 
 impl Default for TxnManager {
     fn default() -> Self {
-        TxnManager { next_txn_id: AtomicU64::new(1), last_commit_ts: AtomicU64::new(1), commit_lock: Mutex::new(()) }
+        TxnManager {
+            next_txn_id: AtomicU64::new(1),
+            last_commit_ts: AtomicU64::new(1),
+            commit_lock: Mutex::new(()),
+        }
     }
 }
 
@@ -44,10 +48,5 @@ impl TxnManager {
         }
         self.last_commit_ts.store(commit_ts, Ordering::Release);
         commit_ts
-    }
-
-    /// The timestamp of the last commit.
-    pub fn last_commit_ts(&self) -> u64 {
-        self.last_commit_ts.load(Ordering::Acquire)
     }
 }

@@ -13,7 +13,11 @@ use crate::storage::{Key, RowVersion};
 #[derive(Debug)]
 pub enum WriteRecord {
     /// A new version (insert, or the new side of an update).
-    Created { table: Arc<Table>, key: Key, version: Arc<RowVersion> },
+    Created {
+        table: Arc<Table>,
+        key: Key,
+        version: Arc<RowVersion>,
+    },
     /// A version this transaction deleted (delete, or the old side of an update).
     Deleted { version: Arc<RowVersion> },
 }
@@ -24,15 +28,30 @@ pub enum CatalogUndo {
     /// A relation was created: remove it.
     Created { schema: String, name: String },
     /// A relation was dropped: put it back.
-    Dropped { schema: String, name: String, relation: Relation },
+    Dropped {
+        schema: String,
+        name: String,
+        relation: Relation,
+    },
     /// A table's definition was replaced: restore it (and the index data alongside).
-    DefinitionChanged { table: Arc<Table>, previous: Arc<TableDef>, previous_indexes: Option<Vec<crate::storage::IndexData>> },
+    DefinitionChanged {
+        table: Arc<Table>,
+        previous: Arc<TableDef>,
+        previous_indexes: Option<Vec<crate::storage::IndexData>>,
+    },
     /// A relation was renamed: rename it back.
-    Renamed { schema: String, from: String, to: String },
+    Renamed {
+        schema: String,
+        from: String,
+        to: String,
+    },
     /// A schema was created: remove it.
     SchemaCreated { name: String },
     /// A schema was dropped: put it back.
-    SchemaDropped { name: String, schema: crate::catalog::Schema },
+    SchemaDropped {
+        name: String,
+        schema: crate::catalog::Schema,
+    },
 }
 
 /// An open transaction.
@@ -49,7 +68,13 @@ pub struct Transaction {
 
 impl Transaction {
     pub(super) fn new(snapshot: Snapshot) -> Self {
-        Transaction { snapshot, start_time: Utc::now(), writes: Vec::new(), catalog_undo: Vec::new(), explicit: false }
+        Transaction {
+            snapshot,
+            start_time: Utc::now(),
+            writes: Vec::new(),
+            catalog_undo: Vec::new(),
+            explicit: false,
+        }
     }
 
     /// The transaction's id.

@@ -18,15 +18,24 @@ use crate::txn::{Transaction, WriteRecord};
 use crate::types::Value;
 
 /// Runs an INSERT; returns the number of rows written and the RETURNING rows.
-pub fn execute_insert(plan: &InsertPlan, txn: &mut Transaction, ctx: &ExecContext) -> Result<(u64, Vec<Vec<Value>>)> {
+pub fn execute_insert(
+    plan: &InsertPlan,
+    txn: &mut Transaction,
+    ctx: &ExecContext,
+) -> Result<(u64, Vec<Vec<Value>>)> {
     let source_rows: Vec<Vec<Option<Value>>> = match &plan.source {
         InsertSource::Values(rows) => rows
             .iter()
             .map(|row| {
-                row.iter().map(|e| e.as_ref().map(|e| e.eval(&[], &ctx.eval)).transpose()).collect::<Result<Vec<_>>>()
+                row.iter()
+                    .map(|e| e.as_ref().map(|e| e.eval(&[], &ctx.eval)).transpose())
+                    .collect::<Result<Vec<_>>>()
             })
             .collect::<Result<_>>()?,
-        InsertSource::Query(query) => collect(query, ctx)?.into_iter().map(|r| r.into_iter().map(Some).collect()).collect(),
+        InsertSource::Query(query) => collect(query, ctx)?
+            .into_iter()
+            .map(|r| r.into_iter().map(Some).collect())
+            .collect(),
     };
     let mut count = 0u64;
     let mut returned = Vec::new();
@@ -36,7 +45,12 @@ pub fn execute_insert(plan: &InsertPlan, txn: &mut Transaction, ctx: &ExecContex
         if let Some(version) = insert_row(plan, txn, ctx, values, &mut written)? {
             count += 1;
             if let Some(returning) = &plan.returning {
-                returned.push(returning_row(returning, &version.values, version.xmin, ctx)?);
+                returned.push(returning_row(
+                    returning,
+                    &version.values,
+                    version.xmin,
+                    ctx,
+                )?);
             }
         }
     }
@@ -44,7 +58,11 @@ pub fn execute_insert(plan: &InsertPlan, txn: &mut Transaction, ctx: &ExecContex
 }
 
 /// The full physical row for one source row: given values, then defaults and identities.
-fn build_row(plan: &InsertPlan, source: Vec<Option<Value>>, ctx: &ExecContext) -> Result<Box<[Value]>> {
+fn build_row(
+    plan: &InsertPlan,
+    source: Vec<Option<Value>>,
+    ctx: &ExecContext,
+) -> Result<Box<[Value]>> {
     let def = &plan.def;
     let mut given: Vec<Option<Option<Value>>> = vec![None; def.width()];
     for (position, value) in plan.target_columns.iter().zip(source) {
@@ -53,7 +71,9 @@ fn build_row(plan: &InsertPlan, source: Vec<Option<Value>>, ctx: &ExecContext) -
     let mut values = Vec::with_capacity(def.width());
     for (position, (column, given)) in def.columns.iter().zip(given).enumerate() {
         let value = match (given, column.identity) {
-            (Some(Some(_)), Some(identity)) if identity.always => return Err(Error::GeneratedAlways(column.name.clone())),
+            (Some(Some(_)), Some(identity)) if identity.always => {
+                return Err(Error::GeneratedAlways(column.name.clone()))
+            }
             (Some(Some(v)), _) => v,
             (_, Some(_)) => Value::Int64(plan.table.next_sequence_value(position)?),
             (_, None) if column.dropped => Value::Null,
@@ -75,26 +95,51 @@ fn insert_row(
     written: &mut HashSet<Key>,
 ) -> Result<Option<Arc<RowVersion>>> {
     let def = &plan.def;
-    let key: Key = if def.primary_key.is_empty() { plan.table.data.write().allocate_row_id() } else { primary_key(def, &values) };
+    let key: Key = if def.primary_key.is_empty() {
+        plan.table.data.write().allocate_row_id()
+    } else {
+        primary_key(def, &values)
+    };
     let version = Arc::new(RowVersion::new(txn.id(), values));
-    let outcome = plan.table.data.write().insert(def, key.clone(), version.clone(), &ctx.snapshot);
+    let outcome = plan
+        .table
+        .data
+        .write()
+        .insert(def, key.clone(), version.clone(), &ctx.snapshot);
     let conflict = match (outcome, &plan.on_conflict) {
         (Ok(()), _) => {
-            txn.writes.push(WriteRecord::Created { table: plan.table.clone(), key: key.clone(), version: version.clone() });
+            txn.writes.push(WriteRecord::Created {
+                table: plan.table.clone(),
+                key: key.clone(),
+                version: version.clone(),
+            });
             written.insert(key);
             return Ok(Some(version));
         }
         (Err(Error::UniqueViolation { constraint, .. }), Some(on_conflict))
-            if on_conflict.constraint.as_ref().is_none_or(|c| *c == constraint) =>
+            if on_conflict
+                .constraint
+                .as_ref()
+                .is_none_or(|c| *c == constraint) =>
         {
             on_conflict
         }
         (Err(e), _) => return Err(e),
     };
-    let ConflictAction::DoUpdate { assignments, filter } = &conflict.action else {
+    let ConflictAction::DoUpdate {
+        assignments,
+        filter,
+    } = &conflict.action
+    else {
         return Ok(None);
     };
-    let Some((existing_key, existing)) = find_conflicting(def, plan, conflict.constraint.as_deref(), &version.values, ctx) else {
+    let Some((existing_key, existing)) = find_conflicting(
+        def,
+        plan,
+        conflict.constraint.as_deref(),
+        &version.values,
+        ctx,
+    ) else {
         return Err(Error::SerializationFailure);
     };
     if !written.insert(existing_key.clone()) {
@@ -102,7 +147,15 @@ fn insert_row(
             "ON CONFLICT DO UPDATE command cannot affect row a second time".into(),
         ));
     }
-    do_update(plan, txn, ctx, (&existing_key, &existing), &version.values, assignments, filter.as_ref())
+    do_update(
+        plan,
+        txn,
+        ctx,
+        (&existing_key, &existing),
+        &version.values,
+        assignments,
+        filter.as_ref(),
+    )
 }
 
 fn do_update(
@@ -139,17 +192,35 @@ fn find_conflicting(
     ctx: &ExecContext,
 ) -> Option<(Key, Arc<RowVersion>)> {
     let data = plan.table.data.read();
-    if !def.primary_key.is_empty() && (constraint.is_none() || constraint == def.primary_key_name.as_deref()) {
+    if !def.primary_key.is_empty()
+        && (constraint.is_none() || constraint == def.primary_key_name.as_deref())
+    {
         let key = primary_key(def, values);
         if let Some(v) = data.visible(&key, &ctx.snapshot) {
             return Some((key, v.clone()));
         }
     }
-    let candidates = def.indexes.iter().enumerate().filter(|(_, i)| i.unique && constraint.is_none_or(|c| c == i.name));
+    let candidates = def
+        .indexes
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.unique && constraint.is_none_or(|c| c == i.name));
     for (position, index) in candidates {
-        let prefix: Box<[Value]> = index.columns.iter().map(|&c| values.get(c).cloned().unwrap_or(Value::Null)).collect();
+        let prefix: Box<[Value]> = index
+            .columns
+            .iter()
+            .map(|&c| values.get(c).cloned().unwrap_or(Value::Null))
+            .collect();
         let mut found = Vec::new();
-        data.scan_index(def, position, &KeyRange::prefix(prefix), &None, &ctx.snapshot, 1, &mut found);
+        data.scan_index(
+            def,
+            position,
+            &KeyRange::prefix(prefix),
+            &None,
+            &ctx.snapshot,
+            1,
+            &mut found,
+        );
         if let Some(hit) = found.pop() {
             return Some(hit);
         }

@@ -53,13 +53,25 @@ pub fn collect_targets(
 }
 
 /// The RETURNING row for a written row (physical values; `xmin` appended here).
-pub fn returning_row(returning: &Returning, values: &[Value], xmin: u64, ctx: &ExecContext) -> Result<Tuple> {
+pub fn returning_row(
+    returning: &Returning,
+    values: &[Value],
+    xmin: u64,
+    ctx: &ExecContext,
+) -> Result<Tuple> {
     let mut row = values.to_vec();
     row.push(Value::Int64(xmin as i64));
-    returning.exprs.iter().map(|e| e.eval(&row, &ctx.eval)).collect()
+    returning
+        .exprs
+        .iter()
+        .map(|e| e.eval(&row, &ctx.eval))
+        .collect()
 }
 
 /// The storage key of a row: its primary key values.
 pub fn primary_key(def: &TableDef, values: &[Value]) -> Key {
-    def.primary_key.iter().map(|&p| values.get(p).cloned().unwrap_or(Value::Null)).collect()
+    def.primary_key
+        .iter()
+        .map(|&p| values.get(p).cloned().unwrap_or(Value::Null))
+        .collect()
 }

@@ -13,8 +13,18 @@ use crate::txn::{Transaction, WriteRecord};
 use crate::types::Value;
 
 /// Runs an UPDATE; returns the number of rows and the RETURNING rows.
-pub fn execute_update(plan: &UpdatePlan, txn: &mut Transaction, ctx: &ExecContext) -> Result<(u64, Vec<Vec<Value>>)> {
-    let targets = collect_targets(&plan.table, &plan.def, &plan.access, plan.filter.as_ref(), ctx)?;
+pub fn execute_update(
+    plan: &UpdatePlan,
+    txn: &mut Transaction,
+    ctx: &ExecContext,
+) -> Result<(u64, Vec<Vec<Value>>)> {
+    let targets = collect_targets(
+        &plan.table,
+        &plan.def,
+        &plan.access,
+        plan.filter.as_ref(),
+        ctx,
+    )?;
     let mut returned = Vec::new();
     for target in &targets {
         let mut values: Vec<Value> = target.row[..plan.def.width()].to_vec();
@@ -22,9 +32,22 @@ pub fn execute_update(plan: &UpdatePlan, txn: &mut Transaction, ctx: &ExecContex
             values[*position] = expr.eval(&target.row, &ctx.eval)?;
         }
         let new_values = prepare_row(&plan.def, values, ctx)?;
-        let written = replace_row(&plan.table, &plan.def, txn, ctx, &target.key, &target.version, new_values)?;
+        let written = replace_row(
+            &plan.table,
+            &plan.def,
+            txn,
+            ctx,
+            &target.key,
+            &target.version,
+            new_values,
+        )?;
         if let Some(returning) = &plan.returning {
-            returned.push(returning_row(returning, &written.values, written.xmin, ctx)?);
+            returned.push(returning_row(
+                returning,
+                &written.values,
+                written.xmin,
+                ctx,
+            )?);
         }
     }
     Ok((targets.len() as u64, returned))
@@ -40,10 +63,27 @@ pub fn replace_row(
     old: &Arc<RowVersion>,
     values: Box<[Value]>,
 ) -> Result<Arc<RowVersion>> {
-    let new_key = if def.primary_key.is_empty() { old_key.clone() } else { primary_key(def, &values) };
+    let new_key = if def.primary_key.is_empty() {
+        old_key.clone()
+    } else {
+        primary_key(def, &values)
+    };
     let version = Arc::new(RowVersion::new(txn.id(), values));
-    table.data.write().update(def, old_key, old, new_key.clone(), version.clone(), &ctx.snapshot)?;
-    txn.writes.push(WriteRecord::Deleted { version: old.clone() });
-    txn.writes.push(WriteRecord::Created { table: table.clone(), key: new_key, version: version.clone() });
+    table.data.write().update(
+        def,
+        old_key,
+        old,
+        new_key.clone(),
+        version.clone(),
+        &ctx.snapshot,
+    )?;
+    txn.writes.push(WriteRecord::Deleted {
+        version: old.clone(),
+    });
+    txn.writes.push(WriteRecord::Created {
+        table: table.clone(),
+        key: new_key,
+        version: version.clone(),
+    });
     Ok(version)
 }
