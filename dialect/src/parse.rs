@@ -10,9 +10,13 @@ use crate::ParseError;
 /// Parses every statement in `sql` (separated by `;`). Empty input yields no statements.
 pub fn parse(sql: &str) -> Result<Vec<Statement>, ParseError> {
     let dialect = PostgreSqlDialect {};
-    let parser = Parser::new(&dialect).try_with_sql(sql).map_err(|e| to_parse_error(sql, e))?;
+    let parser = Parser::new(&dialect)
+        .try_with_sql(sql)
+        .map_err(|e| to_parse_error(sql, e))?;
     let mut parser = parser;
-    parser.parse_statements().map_err(|e| to_parse_error(sql, e))
+    parser
+        .parse_statements()
+        .map_err(|e| to_parse_error(sql, e))
 }
 
 /// Parses text that must hold exactly one statement.
@@ -20,7 +24,11 @@ pub fn parse_one(sql: &str) -> Result<Statement, ParseError> {
     let mut statements = parse(sql)?;
     match statements.len() {
         1 => Ok(statements.remove(0)),
-        0 => Err(ParseError { line: 1, column: 1, message: "empty statement".into() }),
+        0 => Err(ParseError {
+            line: 1,
+            column: 1,
+            message: "empty statement".into(),
+        }),
         n => Err(ParseError {
             line: 1,
             column: 1,
@@ -44,10 +52,18 @@ fn to_parse_error(sql: &str, err: ParserError) -> ParseError {
         }
     };
     if let Some((message, line, column)) = split_position(&text) {
-        return ParseError { line, column, message };
+        return ParseError {
+            line,
+            column,
+            message,
+        };
     }
     let (line, column) = end_position(sql);
-    ParseError { line, column, message: text }
+    ParseError {
+        line,
+        column,
+        message: text,
+    }
 }
 
 /// Splits `"<message> at Line: L, Column: C"` into its parts.
@@ -56,15 +72,24 @@ fn split_position(text: &str) -> Option<(String, u64, u64)> {
     let rest = &text[at + " at Line: ".len()..];
     let (line, column) = rest.split_once(", Column: ")?;
     let line: u64 = line.trim().parse().ok()?;
-    let column: u64 = column.trim().trim_end_matches(|c: char| !c.is_ascii_digit()).parse().ok()?;
+    let column: u64 = column
+        .trim()
+        .trim_end_matches(|c: char| !c.is_ascii_digit())
+        .parse()
+        .ok()?;
     Some((text[..at].to_string(), line, column))
 }
 
 /// The position just after the last non-whitespace token of `sql`.
 fn end_position(sql: &str) -> (u64, u64) {
     let dialect = PostgreSqlDialect {};
-    let tokens = Tokenizer::new(&dialect, sql).tokenize_with_location().unwrap_or_default();
-    let last = tokens.iter().rev().find(|t| !matches!(t.token, Token::Whitespace(_)));
+    let tokens = Tokenizer::new(&dialect, sql)
+        .tokenize_with_location()
+        .unwrap_or_default();
+    let last = tokens
+        .iter()
+        .rev()
+        .find(|t| !matches!(t.token, Token::Whitespace(_)));
     match last {
         Some(token) => (token.span.end.line.max(1), token.span.end.column.max(1)),
         None => (1, 1),

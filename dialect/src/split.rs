@@ -314,7 +314,10 @@ mod tests {
     }
 
     fn positions(script: &str) -> Vec<(u64, u64)> {
-        split_script(script).into_iter().map(|s| (s.line, s.column)).collect()
+        split_script(script)
+            .into_iter()
+            .map(|s| (s.line, s.column))
+            .collect()
     }
 
     #[test]
@@ -324,8 +327,14 @@ mod tests {
 
     #[test]
     fn several_statements_on_one_line() {
-        assert_eq!(texts("SELECT 1; SELECT 2;SELECT 3;"), ["SELECT 1", "SELECT 2", "SELECT 3"]);
-        assert_eq!(positions("SELECT 1; SELECT 2;SELECT 3;"), [(1, 1), (1, 11), (1, 20)]);
+        assert_eq!(
+            texts("SELECT 1; SELECT 2;SELECT 3;"),
+            ["SELECT 1", "SELECT 2", "SELECT 3"]
+        );
+        assert_eq!(
+            positions("SELECT 1; SELECT 2;SELECT 3;"),
+            [(1, 1), (1, 11), (1, 20)]
+        );
     }
 
     #[test]
@@ -358,13 +367,18 @@ mod tests {
 
     #[test]
     fn semicolons_inside_single_quotes() {
-        assert_eq!(texts("SELECT 'a;b'; SELECT 'it''s;';"), ["SELECT 'a;b'", "SELECT 'it''s;'"]);
+        assert_eq!(
+            texts("SELECT 'a;b'; SELECT 'it''s;';"),
+            ["SELECT 'a;b'", "SELECT 'it''s;'"]
+        );
     }
 
     #[test]
     fn single_quoted_string_across_lines() {
         let mut splitter = StatementSplitter::new();
-        assert!(splitter.push_line("INSERT INTO t VALUES ('line one;").is_empty());
+        assert!(splitter
+            .push_line("INSERT INTO t VALUES ('line one;")
+            .is_empty());
         assert!(!splitter.is_idle());
         let done = splitter.push_line("line two');");
         assert_eq!(done.len(), 1);
@@ -374,13 +388,25 @@ mod tests {
 
     #[test]
     fn escape_strings_honour_backslashes() {
-        assert_eq!(texts(r"SELECT E'a\';b'; SELECT 2;"), [r"SELECT E'a\';b'", "SELECT 2"]);
+        assert_eq!(
+            texts(r"SELECT E'a\';b'; SELECT 2;"),
+            [r"SELECT E'a\';b'", "SELECT 2"]
+        );
         // Outside an E string a backslash is an ordinary character.
-        assert_eq!(texts(r"SELECT 'a\'; SELECT 2;"), [r"SELECT 'a\'", "SELECT 2"]);
+        assert_eq!(
+            texts(r"SELECT 'a\'; SELECT 2;"),
+            [r"SELECT 'a\'", "SELECT 2"]
+        );
         // `e` ending an identifier does not make an escape string.
-        assert_eq!(texts(r"SELECT name'\'; SELECT 2;"), [r"SELECT name'\'", "SELECT 2"]);
+        assert_eq!(
+            texts(r"SELECT name'\'; SELECT 2;"),
+            [r"SELECT name'\'", "SELECT 2"]
+        );
         // A doubled quote inside an E string keeps backslash escapes on.
-        assert_eq!(texts(r"SELECT E'a''b\';c'; SELECT 2;"), [r"SELECT E'a''b\';c'", "SELECT 2"]);
+        assert_eq!(
+            texts(r"SELECT E'a''b\';c'; SELECT 2;"),
+            [r"SELECT E'a''b\';c'", "SELECT 2"]
+        );
     }
 
     #[test]
@@ -393,7 +419,10 @@ mod tests {
 
     #[test]
     fn dollar_quoted_strings() {
-        assert_eq!(texts("SELECT $$a;b$$; SELECT 2;"), ["SELECT $$a;b$$", "SELECT 2"]);
+        assert_eq!(
+            texts("SELECT $$a;b$$; SELECT 2;"),
+            ["SELECT $$a;b$$", "SELECT 2"]
+        );
         assert_eq!(
             texts("SELECT $fn$ $$; ' \" $fn$; SELECT 2;"),
             ["SELECT $fn$ $$; ' \" $fn$", "SELECT 2"]
@@ -402,13 +431,19 @@ mod tests {
         assert!(splitter.push_line("SELECT $body$ first;").is_empty());
         assert!(splitter.push_line("second; $notit$").is_empty());
         let done = splitter.push_line("end $body$;");
-        assert_eq!(done[0].text, "SELECT $body$ first;\nsecond; $notit$\nend $body$");
+        assert_eq!(
+            done[0].text,
+            "SELECT $body$ first;\nsecond; $notit$\nend $body$"
+        );
     }
 
     #[test]
     fn dollar_signs_that_are_not_quotes() {
         assert_eq!(texts("SELECT $1; SELECT 2;"), ["SELECT $1", "SELECT 2"]);
-        assert_eq!(texts("SELECT a$b$c; SELECT 2;"), ["SELECT a$b$c", "SELECT 2"]);
+        assert_eq!(
+            texts("SELECT a$b$c; SELECT 2;"),
+            ["SELECT a$b$c", "SELECT 2"]
+        );
         assert_eq!(texts("SELECT $1$; SELECT 2;"), ["SELECT $1$", "SELECT 2"]);
     }
 
@@ -443,7 +478,10 @@ mod tests {
 
     #[test]
     fn minus_and_slash_alone_are_ordinary() {
-        assert_eq!(texts("SELECT 4 - 1; SELECT 4 / 2;"), ["SELECT 4 - 1", "SELECT 4 / 2"]);
+        assert_eq!(
+            texts("SELECT 4 - 1; SELECT 4 / 2;"),
+            ["SELECT 4 - 1", "SELECT 4 / 2"]
+        );
     }
 
     #[test]
@@ -458,7 +496,11 @@ mod tests {
 
     #[test]
     fn script_position_maps_statement_positions() {
-        let statement = ScriptStatement { text: "SELEC 1".into(), line: 12, column: 8 };
+        let statement = ScriptStatement {
+            text: "SELEC 1".into(),
+            line: 12,
+            column: 8,
+        };
         assert_eq!(statement.script_position(1, 1), (12, 8));
         assert_eq!(statement.script_position(1, 3), (12, 10));
         assert_eq!(statement.script_position(2, 3), (13, 3));
@@ -488,7 +530,9 @@ mod tests {
     /// (plus a multi-byte one) splits without panicking, and every statement is non-empty.
     #[test]
     fn never_panics_on_short_scripts() {
-        let alphabet = [";", "'", "\"", "$", "-", "/", "*", "E", "é", "\\", "\n", "a", " "];
+        let alphabet = [
+            ";", "'", "\"", "$", "-", "/", "*", "E", "é", "\\", "\n", "a", " ",
+        ];
         let mut scripts = vec![String::new()];
         let mut frontier = scripts.clone();
         for _ in 0..4 {
@@ -507,6 +551,9 @@ mod tests {
 
     #[test]
     fn crlf_line_endings() {
-        assert_eq!(texts("SELECT 1\r\n;\r\nSELECT 2;\r\n"), ["SELECT 1", "SELECT 2"]);
+        assert_eq!(
+            texts("SELECT 1\r\n;\r\nSELECT 2;\r\n"),
+            ["SELECT 1", "SELECT 2"]
+        );
     }
 }

@@ -1,22 +1,7 @@
 //! The public embedding API: [`Database`] (an in-memory database shared by any number of
 //! threads) and [`Session`] (one connection with its own transaction state).
 //!
-//! ```
-//! # tokio_test_block_on(async {
-//! use tether::{Database, Value};
-//!
-//! let db = Database::open_in_memory();
-//! let mut session = db.connect();
-//! session.execute("CREATE TABLE users (id INT PRIMARY KEY, name TEXT NOT NULL)", &[]).await?;
-//! session.execute("INSERT INTO users VALUES ($1, $2)", &[Value::from(1), Value::from("Ada")]).await?;
-//! let rows = session.query("SELECT name FROM users WHERE id = $1", &[Value::from(1)]).await?;
-//! assert_eq!(rows[0].get::<String>("name")?, "Ada");
-//! # Ok::<(), tether::Error>(())
-//! # });
-//! # fn tokio_test_block_on<F: std::future::Future>(f: F) -> F::Output {
-//! #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
-//! # }
-//! ```
+//! See the `tether` crate documentation for a runnable example.
 
 mod database;
 mod describe;

@@ -429,6 +429,18 @@ impl Binder<'_> {
             B::Modulo => ArithOp::Mod,
             B::StringConcat => ArithOp::Concat,
             B::PGExp => return self.call_scalar("power", vec![l, r]),
+            B::PGRegexMatch | B::PGRegexIMatch | B::PGRegexNotMatch | B::PGRegexNotIMatch => {
+                let mut args = vec![l, r];
+                if matches!(op, B::PGRegexIMatch | B::PGRegexNotIMatch) {
+                    args.push(Expr::literal(Value::text("i")));
+                }
+                let matched = self.call_scalar("regexp_like", args)?;
+                return Ok(if matches!(op, B::PGRegexNotMatch | B::PGRegexNotIMatch) {
+                    Expr::Not(Box::new(matched))
+                } else {
+                    matched
+                });
+            }
             other => return Err(Error::unsupported(format!("operator {other}"))),
         };
         self.bind_arith(arith_op, l, r)
@@ -510,9 +522,9 @@ impl Binder<'_> {
     ) -> Result<Expr> {
         let text = self.bind_expr(expr, scope, ctx)?;
         let text_type = text.data_type();
-        let text = self
-            .coerce(text, &DataType::Text)
-            .map_err(|_| Error::UndefinedOperator(format!("{text_type} ~~ text (LIKE needs a string)")))?;
+        let text = self.coerce(text, &DataType::Text).map_err(|_| {
+            Error::UndefinedOperator(format!("{text_type} ~~ text (LIKE needs a string)"))
+        })?;
         let pattern = self.bind_expr(pattern, scope, ctx)?;
         let pattern = self.coerce(pattern, &DataType::Text)?;
         let escape = match escape {

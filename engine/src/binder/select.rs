@@ -23,7 +23,10 @@ struct OutputItem {
 impl Binder<'_> {
     pub(super) fn bind_query_statement(&mut self, query: &Query) -> Result<BoundStatement> {
         let (plan, columns) = self.bind_query(query)?;
-        Ok(BoundStatement::Query { plan: Box::new(plan), columns })
+        Ok(BoundStatement::Query {
+            plan: Box::new(plan),
+            columns,
+        })
     }
 
     /// Binds a query into a plan and its output columns.
@@ -544,7 +547,7 @@ fn rewrite_grouped(
     aggregates: &mut Vec<AggregateCall>,
     scope: &Scope,
 ) -> Result<Expr> {
-    if let Some(k) = groups.iter().position(|g| g.same_as(&expr)) {
+    if let Some(k) = groups.iter().position(|g| *g == expr) {
         return Ok(Expr::Column {
             index: k,
             data_type: expr.data_type(),

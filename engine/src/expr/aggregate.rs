@@ -21,7 +21,7 @@ pub enum AggregateFunction {
 }
 
 /// One aggregate call in a query: function, argument, DISTINCT, and result type.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AggregateCall {
     pub function: AggregateFunction,
     pub arg: Option<Expr>,

@@ -39,7 +39,7 @@ impl CompareOp {
 }
 
 /// A bound expression.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     /// The input row's value at `index`.
     Column {
@@ -404,10 +404,5 @@ impl Expr {
             }
         });
         independent
-    }
-
-    /// Structural equality used to match SELECT expressions against GROUP BY expressions.
-    pub fn same_as(&self, other: &Expr) -> bool {
-        format!("{self:?}") == format!("{other:?}")
     }
 }

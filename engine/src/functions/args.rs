@@ -71,10 +71,14 @@ pub(super) fn value_int64(value: &Value) -> Result<i64> {
         Value::Int64(v) => Ok(*v),
         Value::Float32(v) => float_to_i64(f64::from(*v)).ok_or_else(out_of_range),
         Value::Float64(v) => float_to_i64(*v).ok_or_else(out_of_range),
-        Value::Numeric(d) => {
-            d.with_scale_round(0, RoundingMode::HalfUp).to_i64().ok_or_else(out_of_range)
-        }
-        Value::Text(s) => s.trim().parse().map_err(|_| Error::invalid_text("bigint", s.as_ref())),
+        Value::Numeric(d) => d
+            .with_scale_round(0, RoundingMode::HalfUp)
+            .to_i64()
+            .ok_or_else(out_of_range),
+        Value::Text(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| Error::invalid_text("bigint", s.as_ref())),
         Value::Null => Err(null_argument()),
         other => Err(mismatch(other, "bigint")),
     }
@@ -84,8 +88,9 @@ pub(super) fn value_int64(value: &Value) -> Result<i64> {
 fn float_to_i64(value: f64) -> Option<i64> {
     let rounded = value.round_ties_even();
     // -2^63 is exact in f64; 2^63 is the first value above i64::MAX.
-    if rounded.is_nan() || rounded < -9.223_372_036_854_775_808e18 || rounded >= 9.223_372_036_854_775_808e18
-    {
+    #[allow(clippy::cast_precision_loss)]
+    let limit = -(i64::MIN as f64);
+    if !(-limit..limit).contains(&rounded) {
         return None;
     }
     // In range by the check above.
@@ -96,7 +101,10 @@ fn float_to_i64(value: f64) -> Option<i64> {
 /// The argument as a 32-bit integer; 22003 if it does not fit.
 pub(super) fn int32(args: &[Value], index: usize) -> Result<i32> {
     match arg(args, index)? {
-        Value::Text(s) => s.trim().parse().map_err(|_| Error::invalid_text("integer", s.as_ref())),
+        Value::Text(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| Error::invalid_text("integer", s.as_ref())),
         other => i32::try_from(value_int64(other)?)
             .map_err(|_| Error::NumericOutOfRange("integer out of range".into())),
     }
@@ -130,8 +138,9 @@ pub(super) fn value_float64(value: &Value) -> Result<f64> {
 /// PostgreSQL's `float8in`: decimal or exponent notation, `NaN`, `Infinity`, `-Infinity`.
 pub(super) fn parse_float(text: &str) -> Result<f64> {
     let trimmed = text.trim();
-    let value: f64 =
-        trimmed.parse().map_err(|_| Error::invalid_text("double precision", text))?;
+    let value: f64 = trimmed
+        .parse()
+        .map_err(|_| Error::invalid_text("double precision", text))?;
     if value.is_infinite() && !trimmed.to_ascii_lowercase().contains("inf") {
         return Err(Error::NumericOutOfRange(format!(
             "\"{text}\" is out of range for type double precision"
@@ -165,13 +174,19 @@ pub(super) fn value_decimal(value: &Value) -> Result<Cow<'_, Decimal>> {
 /// A double as a decimal with 15 significant digits, as PostgreSQL's `float8::numeric` cast.
 pub(super) fn decimal_from_f64(value: f64) -> Result<Decimal> {
     if !value.is_finite() {
-        return Err(Error::unsupported(format!("cannot convert {value} to numeric")));
+        return Err(Error::unsupported(format!(
+            "cannot convert {value} to numeric"
+        )));
     }
     let text = format!("{value:.14e}");
     let decimal = Decimal::from_str(&text)
         .map_err(|_| Error::Internal(format!("formatted double {text} does not parse")))?
         .normalized();
-    Ok(if decimal.fractional_digit_count() < 0 { decimal.with_scale(0) } else { decimal })
+    Ok(if decimal.fractional_digit_count() < 0 {
+        decimal.with_scale(0)
+    } else {
+        decimal
+    })
 }
 
 /// A decimal in PostgreSQL's `numeric` text output: plain digits, exactly `scale` of them after
@@ -187,7 +202,7 @@ pub(super) fn decimal_text(value: &Decimal) -> String {
     if scale <= 0 {
         out.push_str(&magnitude);
         if magnitude != "0" {
-            out.extend(std::iter::repeat('0').take(usize::try_from(-scale).unwrap_or(0)));
+            out.push_str(&"0".repeat(usize::try_from(-scale).unwrap_or(0)));
         }
         return out;
     }
@@ -308,12 +323,12 @@ pub(super) fn coerce(value: &Value, target: &DataType) -> Result<Value> {
     let out_of_range = |name: &str| Error::NumericOutOfRange(format!("{name} out of range"));
     Ok(match (target, value) {
         (_, Value::Null) => Value::Null,
-        (DataType::Int16, _) => {
-            i16::try_from(value_int64(value)?).map(Value::Int16).map_err(|_| out_of_range("smallint"))?
-        }
-        (DataType::Int32, _) => {
-            i32::try_from(value_int64(value)?).map(Value::Int32).map_err(|_| out_of_range("integer"))?
-        }
+        (DataType::Int16, _) => i16::try_from(value_int64(value)?)
+            .map(Value::Int16)
+            .map_err(|_| out_of_range("smallint"))?,
+        (DataType::Int32, _) => i32::try_from(value_int64(value)?)
+            .map(Value::Int32)
+            .map_err(|_| out_of_range("integer"))?,
         (DataType::Int64, _) => Value::Int64(value_int64(value)?),
         (DataType::Float32, Value::Float32(_)) => value.clone(),
         // Narrowing to real rounds, as PostgreSQL's cast does.
@@ -322,7 +337,9 @@ pub(super) fn coerce(value: &Value, target: &DataType) -> Result<Value> {
         (DataType::Float64, _) => Value::Float64(value_float64(value)?),
         (DataType::Numeric { .. }, Value::Numeric(_)) => value.clone(),
         (DataType::Numeric { .. }, _) => Value::numeric(value_decimal(value)?.into_owned()),
-        (DataType::Text | DataType::Varchar(_) | DataType::Char(_), Value::Text(_)) => value.clone(),
+        (DataType::Text | DataType::Varchar(_) | DataType::Char(_), Value::Text(_)) => {
+            value.clone()
+        }
         (DataType::Text | DataType::Varchar(_) | DataType::Char(_), _) => {
             Value::text(value_text(value)?.into_owned())
         }
@@ -345,12 +362,29 @@ mod tests {
         assert_eq!(value_int64(&Value::Int16(-3)).unwrap(), -3);
         assert_eq!(value_int64(&Value::Float64(2.5)).unwrap(), 2);
         assert_eq!(value_int64(&Value::Float64(3.5)).unwrap(), 4);
-        assert_eq!(value_int64(&Value::numeric("-2.5".parse().unwrap())).unwrap(), -3);
+        assert_eq!(
+            value_int64(&Value::numeric("-2.5".parse().unwrap())).unwrap(),
+            -3
+        );
         assert_eq!(value_int64(&Value::text(" 42 ")).unwrap(), 42);
-        assert_eq!(value_int64(&Value::text("x")).unwrap_err().sqlstate(), "22P02");
-        assert_eq!(value_int64(&Value::Float64(1e20)).unwrap_err().sqlstate(), "22003");
-        assert_eq!(value_int64(&Value::Float64(f64::NAN)).unwrap_err().sqlstate(), "22003");
-        assert_eq!(value_int64(&Value::Bool(true)).unwrap_err().sqlstate(), "42804");
+        assert_eq!(
+            value_int64(&Value::text("x")).unwrap_err().sqlstate(),
+            "22P02"
+        );
+        assert_eq!(
+            value_int64(&Value::Float64(1e20)).unwrap_err().sqlstate(),
+            "22003"
+        );
+        assert_eq!(
+            value_int64(&Value::Float64(f64::NAN))
+                .unwrap_err()
+                .sqlstate(),
+            "22003"
+        );
+        assert_eq!(
+            value_int64(&Value::Bool(true)).unwrap_err().sqlstate(),
+            "42804"
+        );
         assert_eq!(value_int64(&Value::Null).unwrap_err().sqlstate(), "XX000");
         let args = [Value::Int64(1 << 40)];
         assert_eq!(int32(&args, 0).unwrap_err().sqlstate(), "22003");
@@ -365,7 +399,10 @@ mod tests {
         assert_eq!(parse_float("-Infinity").unwrap(), f64::NEG_INFINITY);
         assert_eq!(parse_float("1e400").unwrap_err().sqlstate(), "22003");
         assert_eq!(parse_float("abc").unwrap_err().sqlstate(), "22P02");
-        assert_eq!(value_float64(&Value::numeric("0.25".parse().unwrap())).unwrap(), 0.25);
+        assert_eq!(
+            value_float64(&Value::numeric("0.25".parse().unwrap())).unwrap(),
+            0.25
+        );
     }
 
     #[test]
@@ -374,7 +411,10 @@ mod tests {
         assert_eq!(decimal_from_f64(1500.0).unwrap().to_string(), "1500");
         assert_eq!(decimal_from_f64(-2.5).unwrap().to_string(), "-2.5");
         assert!(decimal_from_f64(f64::INFINITY).is_err());
-        assert_eq!(value_decimal(&Value::text("1.50")).unwrap().to_string(), "1.50");
+        assert_eq!(
+            value_decimal(&Value::text("1.50")).unwrap().to_string(),
+            "1.50"
+        );
     }
 
     #[test]
@@ -395,24 +435,62 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
         let midnight = day.and_time(NaiveTime::MIN);
         assert_eq!(value_timestamp(&Value::Date(day)).unwrap(), midnight);
-        assert_eq!(value_timestamptz(&Value::Timestamp(midnight)).unwrap(), midnight.and_utc());
-        assert_eq!(value_date(&Value::TimestampTz(midnight.and_utc())).unwrap(), day);
-        assert_eq!(value_time(&Value::Timestamp(midnight)).unwrap(), NaiveTime::MIN);
+        assert_eq!(
+            value_timestamptz(&Value::Timestamp(midnight)).unwrap(),
+            midnight.and_utc()
+        );
+        assert_eq!(
+            value_date(&Value::TimestampTz(midnight.and_utc())).unwrap(),
+            day
+        );
+        assert_eq!(
+            value_time(&Value::Timestamp(midnight)).unwrap(),
+            NaiveTime::MIN
+        );
         assert!(value_interval(&Value::Int32(1)).is_err());
     }
 
     #[test]
     fn coerce_widens_and_parses() {
-        assert_eq!(coerce(&Value::Int16(3), &DataType::Int64).unwrap(), Value::Int64(3));
-        assert_eq!(coerce(&Value::text("7"), &DataType::Int32).unwrap(), Value::Int32(7));
-        assert_eq!(coerce(&Value::Int64(1 << 40), &DataType::Int32).unwrap_err().sqlstate(), "22003");
-        assert_eq!(coerce(&Value::Int32(2), &DataType::Float64).unwrap(), Value::Float64(2.0));
-        assert_eq!(coerce(&Value::Float64(0.5), &DataType::Float32).unwrap(), Value::Float32(0.5));
-        let numeric = DataType::Numeric { precision: None, scale: None };
-        assert_eq!(coerce(&Value::Int32(2), &numeric).unwrap(), Value::numeric(Decimal::from(2)));
-        assert_eq!(coerce(&Value::Int32(2), &DataType::Text).unwrap(), Value::text("2"));
+        assert_eq!(
+            coerce(&Value::Int16(3), &DataType::Int64).unwrap(),
+            Value::Int64(3)
+        );
+        assert_eq!(
+            coerce(&Value::text("7"), &DataType::Int32).unwrap(),
+            Value::Int32(7)
+        );
+        assert_eq!(
+            coerce(&Value::Int64(1 << 40), &DataType::Int32)
+                .unwrap_err()
+                .sqlstate(),
+            "22003"
+        );
+        assert_eq!(
+            coerce(&Value::Int32(2), &DataType::Float64).unwrap(),
+            Value::Float64(2.0)
+        );
+        assert_eq!(
+            coerce(&Value::Float64(0.5), &DataType::Float32).unwrap(),
+            Value::Float32(0.5)
+        );
+        let numeric = DataType::Numeric {
+            precision: None,
+            scale: None,
+        };
+        assert_eq!(
+            coerce(&Value::Int32(2), &numeric).unwrap(),
+            Value::numeric(Decimal::from(2))
+        );
+        assert_eq!(
+            coerce(&Value::Int32(2), &DataType::Text).unwrap(),
+            Value::text("2")
+        );
         assert_eq!(coerce(&Value::Null, &DataType::Text).unwrap(), Value::Null);
-        assert_eq!(coerce(&Value::Bool(true), &DataType::Bool).unwrap(), Value::Bool(true));
+        assert_eq!(
+            coerce(&Value::Bool(true), &DataType::Bool).unwrap(),
+            Value::Bool(true)
+        );
     }
 
     #[test]

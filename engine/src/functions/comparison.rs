@@ -31,7 +31,10 @@ static TARGETS: [DataType; 17] = [
     DataType::Int64,
     DataType::Float32,
     DataType::Float64,
-    DataType::Numeric { precision: None, scale: None },
+    DataType::Numeric {
+        precision: None,
+        scale: None,
+    },
     DataType::Text,
     DataType::Bytea,
     DataType::Date,
@@ -83,7 +86,9 @@ fn common_type(types: &[DataType], name: &str) -> Result<DataType> {
         common = Some(match common {
             None => ty.clone(),
             Some(current) => unify(&current, ty).ok_or_else(|| {
-                Error::DatatypeMismatch(format!("{name} types {current} and {ty} cannot be matched"))
+                Error::DatatypeMismatch(format!(
+                    "{name} types {current} and {ty} cannot be matched"
+                ))
             })?,
         });
     }
@@ -116,7 +121,11 @@ fn extreme<const GREATEST: bool, const TARGET: usize>(
     let target = TARGETS
         .get(TARGET)
         .ok_or_else(|| Error::Internal("greatest/least evaluator out of range".into()))?;
-    let wanted = if GREATEST { Ordering::Greater } else { Ordering::Less };
+    let wanted = if GREATEST {
+        Ordering::Greater
+    } else {
+        Ordering::Less
+    };
     let mut best = Value::Null;
     for value in args.iter().filter(|value| !value.is_null()) {
         let value = coerce(value, target)?;
@@ -134,23 +143,55 @@ mod tests {
 
     #[test]
     fn result_type_is_the_common_type() {
-        let numeric = DataType::Numeric { precision: None, scale: None };
-        assert_eq!(result_type("greatest", &[DataType::Int32, DataType::Int64]).unwrap(), DataType::Int64);
-        assert_eq!(result_type("greatest", &[DataType::Int32, numeric.clone()]).unwrap(), numeric);
-        assert_eq!(result_type("least", &[numeric, DataType::Float32]).unwrap(), DataType::Float32);
+        let numeric = DataType::Numeric {
+            precision: None,
+            scale: None,
+        };
         assert_eq!(
-            result_type("least", &[DataType::Unknown, DataType::Date, DataType::Timestamp]).unwrap(),
+            result_type("greatest", &[DataType::Int32, DataType::Int64]).unwrap(),
+            DataType::Int64
+        );
+        assert_eq!(
+            result_type("greatest", &[DataType::Int32, numeric.clone()]).unwrap(),
+            numeric
+        );
+        assert_eq!(
+            result_type("least", &[numeric, DataType::Float32]).unwrap(),
+            DataType::Float32
+        );
+        assert_eq!(
+            result_type(
+                "least",
+                &[DataType::Unknown, DataType::Date, DataType::Timestamp]
+            )
+            .unwrap(),
             DataType::Timestamp
         );
         assert_eq!(
-            result_type("greatest", &[DataType::Varchar(Some(3)), DataType::Varchar(Some(3))]).unwrap(),
+            result_type(
+                "greatest",
+                &[DataType::Varchar(Some(3)), DataType::Varchar(Some(3))]
+            )
+            .unwrap(),
             DataType::Varchar(Some(3))
         );
-        assert_eq!(result_type("greatest", &[DataType::Varchar(None), DataType::Text]).unwrap(), DataType::Text);
-        assert_eq!(result_type("greatest", &[DataType::Unknown]).unwrap(), DataType::Text);
-        assert_eq!(result_type("greatest", &[DataType::Jsonb]).unwrap(), DataType::Jsonb);
+        assert_eq!(
+            result_type("greatest", &[DataType::Varchar(None), DataType::Text]).unwrap(),
+            DataType::Text
+        );
+        assert_eq!(
+            result_type("greatest", &[DataType::Unknown]).unwrap(),
+            DataType::Text
+        );
+        assert_eq!(
+            result_type("greatest", &[DataType::Jsonb]).unwrap(),
+            DataType::Jsonb
+        );
         let err = result_type("greatest", &[DataType::Int32, DataType::Text]).unwrap_err();
-        assert_eq!(err.to_string(), "GREATEST types integer and text cannot be matched");
+        assert_eq!(
+            err.to_string(),
+            "GREATEST types integer and text cannot be matched"
+        );
         assert_eq!(err.sqlstate(), "42804");
         assert!(result_type("least", &[]).is_err());
     }
@@ -158,19 +199,37 @@ mod tests {
     #[test]
     fn every_target_has_an_evaluator() {
         for target in &TARGETS {
-            assert!(resolve(std::slice::from_ref(target), true).unwrap().is_some());
-            assert!(resolve(std::slice::from_ref(target), false).unwrap().is_some());
+            assert!(resolve(std::slice::from_ref(target), true)
+                .unwrap()
+                .is_some());
+            assert!(resolve(std::slice::from_ref(target), false)
+                .unwrap()
+                .is_some());
         }
     }
 
     #[test]
     fn picks_extremes_ignoring_nulls() {
-        let args = [Value::Int32(3), Value::Null, Value::Int64(7), Value::Int16(-1)];
+        let args = [
+            Value::Int32(3),
+            Value::Null,
+            Value::Int64(7),
+            Value::Int16(-1),
+        ];
         assert_eq!(call("greatest", &args).unwrap(), Value::Int64(7));
         assert_eq!(call("least", &args).unwrap(), Value::Int64(-1));
-        assert_eq!(call("greatest", &[Value::Null, Value::Null]).unwrap(), Value::Null);
-        assert_eq!(call("least", &[text("b"), text("a"), text("c")]).unwrap(), text("a"));
-        assert_eq!(call("greatest", &[num("1.5"), Value::Int32(1)]).unwrap(), num("1.5"));
+        assert_eq!(
+            call("greatest", &[Value::Null, Value::Null]).unwrap(),
+            Value::Null
+        );
+        assert_eq!(
+            call("least", &[text("b"), text("a"), text("c")]).unwrap(),
+            text("a")
+        );
+        assert_eq!(
+            call("greatest", &[num("1.5"), Value::Int32(1)]).unwrap(),
+            num("1.5")
+        );
         assert_eq!(
             call("greatest", &[date(2024, 1, 2), ts(2024, 1, 1, 12, 0, 0, 0)]).unwrap(),
             ts(2024, 1, 2, 0, 0, 0, 0)
@@ -179,10 +238,14 @@ mod tests {
 
     #[test]
     fn unknown_arguments_are_converted_to_the_common_type() {
-        let (function, ty) = crate::functions::resolve("greatest", &[DataType::Int32, DataType::Unknown]).unwrap();
+        let (function, ty) =
+            crate::functions::resolve("greatest", &[DataType::Int32, DataType::Unknown]).unwrap();
         assert_eq!(ty, DataType::Int32);
         let ctx = super::super::test_support::ctx();
-        assert_eq!(function.call(&[Value::Int32(3), text("10")], &ctx).unwrap(), Value::Int32(10));
+        assert_eq!(
+            function.call(&[Value::Int32(3), text("10")], &ctx).unwrap(),
+            Value::Int32(10)
+        );
         assert!(function.call(&[Value::Int32(3), text("x")], &ctx).is_err());
     }
 }

@@ -9,10 +9,14 @@
 //! `localtime` return `time without time zone` (tether has no `timetz`).
 //! `unit`-taking functions (`date_trunc`, `date_part`, `extract`) are in `datetime_fields.rs`.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, SubsecRound, TimeDelta, Timelike, Utc};
+use chrono::{
+    DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, SubsecRound, TimeDelta, Timelike, Utc,
+};
 
-use super::args::{float64, int32, interval, optional, timestamp, timestamptz};
-use super::signature::Ty::{Bool, Date, Float64, Int32, Interval as IntervalTy, Time, Timestamp, TimestampTz};
+use super::args::{float64, int32, interval, optional, timestamp};
+use super::signature::Ty::{
+    Bool, Date, Float64, Int32, Interval as IntervalTy, Time, Timestamp, TimestampTz,
+};
 use super::signature::{fixed, FunctionDef};
 use super::EvalContext;
 use crate::error::{Error, Result};
@@ -27,32 +31,44 @@ const DAYS_PER_MONTH: i32 = 30;
 pub(super) const FUNCTIONS: &[FunctionDef] = &[
     FunctionDef::new(
         &["now", "current_timestamp", "transaction_timestamp"],
-        &[fixed(&[], TimestampTz, |_, ctx| Ok(Value::TimestampTz(micros(ctx.transaction_time))))],
+        &[fixed(&[], TimestampTz, |_, ctx| {
+            Ok(Value::TimestampTz(micros(ctx.transaction_time)))
+        })],
     )
     .volatile(),
     FunctionDef::new(
         &["statement_timestamp"],
-        &[fixed(&[], TimestampTz, |_, ctx| Ok(Value::TimestampTz(micros(ctx.statement_time))))],
+        &[fixed(&[], TimestampTz, |_, ctx| {
+            Ok(Value::TimestampTz(micros(ctx.statement_time)))
+        })],
     )
     .volatile(),
     FunctionDef::new(
         &["clock_timestamp"],
-        &[fixed(&[], TimestampTz, |_, _| Ok(Value::TimestampTz(micros(Utc::now()))))],
+        &[fixed(&[], TimestampTz, |_, _| {
+            Ok(Value::TimestampTz(micros(Utc::now())))
+        })],
     )
     .volatile(),
     FunctionDef::new(
         &["current_date"],
-        &[fixed(&[], Date, |_, ctx| Ok(Value::Date(ctx.transaction_time.date_naive())))],
+        &[fixed(&[], Date, |_, ctx| {
+            Ok(Value::Date(ctx.transaction_time.date_naive()))
+        })],
     )
     .volatile(),
     FunctionDef::new(
         &["current_time", "localtime"],
-        &[fixed(&[], Time, |_, ctx| Ok(Value::Time(micros(ctx.transaction_time).time())))],
+        &[fixed(&[], Time, |_, ctx| {
+            Ok(Value::Time(micros(ctx.transaction_time).time()))
+        })],
     )
     .volatile(),
     FunctionDef::new(
         &["localtimestamp"],
-        &[fixed(&[], Timestamp, |_, ctx| Ok(Value::Timestamp(micros(ctx.transaction_time).naive_utc())))],
+        &[fixed(&[], Timestamp, |_, ctx| {
+            Ok(Value::Timestamp(micros(ctx.transaction_time).naive_utc()))
+        })],
     )
     .volatile(),
     // age(x) depends on current_date, so the whole function is volatile.
@@ -66,25 +82,47 @@ pub(super) const FUNCTIONS: &[FunctionDef] = &[
         ],
     )
     .volatile(),
-    FunctionDef::new(&["make_date"], &[fixed(&[Int32, Int32, Int32], Date, make_date)]),
-    FunctionDef::new(&["make_time"], &[fixed(&[Int32, Int32, Float64], Time, make_time)]),
+    FunctionDef::new(
+        &["make_date"],
+        &[fixed(&[Int32, Int32, Int32], Date, make_date)],
+    ),
+    FunctionDef::new(
+        &["make_time"],
+        &[fixed(&[Int32, Int32, Float64], Time, make_time)],
+    ),
     FunctionDef::new(
         &["make_timestamp"],
-        &[fixed(&[Int32, Int32, Int32, Int32, Int32, Float64], Timestamp, |a, _| {
-            make_timestamp(a).map(Value::Timestamp)
-        })],
+        &[fixed(
+            &[Int32, Int32, Int32, Int32, Int32, Float64],
+            Timestamp,
+            |a, _| make_timestamp(a).map(Value::Timestamp),
+        )],
     ),
     FunctionDef::new(
         &["make_timestamptz"],
-        &[fixed(&[Int32, Int32, Int32, Int32, Int32, Float64], TimestampTz, |a, _| {
-            make_timestamp(a).map(|t| Value::TimestampTz(t.and_utc()))
+        &[fixed(
+            &[Int32, Int32, Int32, Int32, Int32, Float64],
+            TimestampTz,
+            |a, _| make_timestamp(a).map(|t| Value::TimestampTz(t.and_utc())),
+        )],
+    ),
+    FunctionDef::new(
+        &["justify_days"],
+        &[fixed(&[IntervalTy], IntervalTy, |a, _| {
+            justify(a, justify_days)
         })],
     ),
-    FunctionDef::new(&["justify_days"], &[fixed(&[IntervalTy], IntervalTy, |a, _| justify(a, justify_days))]),
-    FunctionDef::new(&["justify_hours"], &[fixed(&[IntervalTy], IntervalTy, |a, _| justify(a, justify_hours))]),
+    FunctionDef::new(
+        &["justify_hours"],
+        &[fixed(&[IntervalTy], IntervalTy, |a, _| {
+            justify(a, justify_hours)
+        })],
+    ),
     FunctionDef::new(
         &["justify_interval"],
-        &[fixed(&[IntervalTy], IntervalTy, |a, _| justify(a, justify_interval))],
+        &[fixed(&[IntervalTy], IntervalTy, |a, _| {
+            justify(a, justify_interval)
+        })],
     ),
     // Every value tether can store is finite.
     FunctionDef::new(
@@ -99,13 +137,20 @@ pub(super) const FUNCTIONS: &[FunctionDef] = &[
     FunctionDef::new(
         &["date_bin"],
         &[
-            fixed(&[IntervalTy, TimestampTz, TimestampTz], TimestampTz, |a, _| {
-                date_bin(a).map(|t| Value::TimestampTz(t.and_utc()))
+            fixed(
+                &[IntervalTy, TimestampTz, TimestampTz],
+                TimestampTz,
+                |a, _| date_bin(a).map(|t| Value::TimestampTz(t.and_utc())),
+            ),
+            fixed(&[IntervalTy, Timestamp, Timestamp], Timestamp, |a, _| {
+                date_bin(a).map(Value::Timestamp)
             }),
-            fixed(&[IntervalTy, Timestamp, Timestamp], Timestamp, |a, _| date_bin(a).map(Value::Timestamp)),
         ],
     ),
-    FunctionDef::new(&["to_timestamp"], &[fixed(&[Float64], TimestampTz, epoch_to_timestamp)]),
+    FunctionDef::new(
+        &["to_timestamp"],
+        &[fixed(&[Float64], TimestampTz, epoch_to_timestamp)],
+    ),
 ];
 
 /// Truncates to microseconds, PostgreSQL's resolution.
@@ -126,11 +171,6 @@ pub(super) fn epoch_micros(time: NaiveDateTime) -> i64 {
     time.and_utc().timestamp_micros()
 }
 
-/// The timestamp `micros` microseconds after 1970-01-01 00:00:00.
-pub(super) fn from_epoch_micros(micros: i64) -> Result<NaiveDateTime> {
-    DateTime::from_timestamp_micros(micros).map(|t| t.naive_utc()).ok_or_else(timestamp_out_of_range)
-}
-
 /// Days in `month` (1-12) of `year` (astronomical numbering).
 pub(super) fn days_in_month(year: i32, month: u32) -> i64 {
     let first = NaiveDate::from_ymd_opt(year, month, 1);
@@ -149,7 +189,10 @@ pub(super) fn days_in_month(year: i32, month: u32) -> i64 {
 fn age(args: &[Value], ctx: &EvalContext) -> Result<Value> {
     let (later, earlier) = match optional(args, 1) {
         Some(_) => (timestamp(args, 0)?, timestamp(args, 1)?),
-        None => (ctx.transaction_time.date_naive().and_time(NaiveTime::MIN), timestamp(args, 0)?),
+        None => (
+            ctx.transaction_time.date_naive().and_time(NaiveTime::MIN),
+            timestamp(args, 0)?,
+        ),
     };
     age_between(later, earlier).map(Value::Interval)
 }
@@ -169,11 +212,14 @@ pub(super) fn age_between(a: NaiveDateTime, b: NaiveDateTime) -> Result<Interval
             i64::from(t.nanosecond() / 1000),
         ]
     };
-    let (fa, fb) = (fields(a), fields(b));
     let negative = a < b;
     let sign = if negative { -1 } else { 1 };
+    let mut difference = fields(a);
+    for (field, other) in difference.iter_mut().zip(fields(b)) {
+        *field = sign * (*field - other);
+    }
     let [mut years, mut months, mut days, mut hours, mut minutes, mut seconds, mut micros] =
-        [0, 1, 2, 3, 4, 5, 6].map(|i| sign * (fa[i] - fb[i]));
+        difference;
     // The month whose length a borrowed month has: the earlier timestamp's.
     let borrow_from = if negative { a } else { b };
     while micros < 0 {
@@ -210,7 +256,9 @@ pub(super) fn age_between(a: NaiveDateTime, b: NaiveDateTime) -> Result<Interval
 }
 
 fn date_out_of_range(year: i32, month: i32, day: i32) -> Error {
-    Error::InvalidDatetime(format!("date field value out of range: {year}-{month:02}-{day:02}"))
+    Error::InvalidDatetime(format!(
+        "date field value out of range: {year}-{month:02}-{day:02}"
+    ))
 }
 
 /// A date from PostgreSQL's year numbering (no year 0; negative years are BC).
@@ -228,7 +276,11 @@ fn date_from_fields(year: i32, month: i32, day: i32) -> Result<NaiveDate> {
 
 /// A time of day from hours, minutes and fractional seconds.
 fn time_from_fields(hour: i32, minute: i32, seconds: f64) -> Result<NaiveTime> {
-    let error = || Error::InvalidDatetime(format!("time field value out of range: {hour}:{minute:02}:{seconds:02}"));
+    let error = || {
+        Error::InvalidDatetime(format!(
+            "time field value out of range: {hour}:{minute:02}:{seconds:02}"
+        ))
+    };
     if !(0.0..60.0).contains(&seconds) {
         return Err(error());
     }
@@ -262,7 +314,10 @@ fn justify(args: &[Value], f: fn(Interval) -> Result<Interval>) -> Result<Value>
 }
 
 fn add_i32(a: i32, b: i64) -> Result<i32> {
-    i64::from(a).checked_add(b).and_then(|sum| i32::try_from(sum).ok()).ok_or_else(interval_out_of_range)
+    i64::from(a)
+        .checked_add(b)
+        .and_then(|sum| i32::try_from(sum).ok())
+        .ok_or_else(interval_out_of_range)
 }
 
 /// `justify_days`: whole 30-day periods become months.
@@ -332,21 +387,27 @@ fn date_bin(args: &[Value]) -> Result<NaiveDateTime> {
     let source = timestamp(args, 1)?;
     let origin = timestamp(args, 2)?;
     if stride.months != 0 {
-        return Err(Error::unsupported("timestamps cannot be binned into intervals containing months or years"));
+        return Err(Error::unsupported(
+            "timestamps cannot be binned into intervals containing months or years",
+        ));
     }
     let stride_micros = i64::from(stride.days)
         .checked_mul(MICROS_PER_DAY)
         .and_then(|days| days.checked_add(stride.micros))
         .ok_or_else(interval_out_of_range)?;
     if stride_micros <= 0 {
-        return Err(Error::InvalidDatetime("stride must be greater than zero".into()));
+        return Err(Error::InvalidDatetime(
+            "stride must be greater than zero".into(),
+        ));
     }
     let difference = epoch_micros(source)
         .checked_sub(epoch_micros(origin))
         .ok_or_else(interval_out_of_range)?;
     // Round towards minus infinity, so sources before the origin land in the bin below.
     let offset = difference - difference.rem_euclid(stride_micros);
-    origin.checked_add_signed(TimeDelta::microseconds(offset)).ok_or_else(timestamp_out_of_range)
+    origin
+        .checked_add_signed(TimeDelta::microseconds(offset))
+        .ok_or_else(timestamp_out_of_range)
 }
 
 /// `to_timestamp(seconds since 1970-01-01 UTC)`.
@@ -362,7 +423,9 @@ fn epoch_to_timestamp(args: &[Value], _: &EvalContext) -> Result<Value> {
     // In range by the check above.
     #[allow(clippy::cast_possible_truncation)]
     let micros = micros as i64;
-    DateTime::from_timestamp_micros(micros).map(Value::TimestampTz).ok_or_else(timestamp_out_of_range)
+    DateTime::from_timestamp_micros(micros)
+        .map(Value::TimestampTz)
+        .ok_or_else(timestamp_out_of_range)
 }
 
 #[cfg(test)]
@@ -372,7 +435,11 @@ mod tests {
     use crate::types::DataType;
 
     fn iv(months: i32, days: i32, micros: i64) -> Value {
-        Value::Interval(Interval { months, days, micros })
+        Value::Interval(Interval {
+            months,
+            days,
+            micros,
+        })
     }
 
     const HOUR: i64 = 3_600_000_000;
@@ -384,11 +451,23 @@ mod tests {
         for name in ["now", "current_timestamp", "transaction_timestamp"] {
             assert_eq!(call(name, &[]).unwrap(), Value::TimestampTz(start));
         }
-        assert_eq!(call("statement_timestamp", &[]).unwrap(), Value::TimestampTz(micros(ctx.statement_time)));
+        assert_eq!(
+            call("statement_timestamp", &[]).unwrap(),
+            Value::TimestampTz(micros(ctx.statement_time))
+        );
         assert_eq!(call("current_date", &[]).unwrap(), date(2024, 3, 15));
-        assert_eq!(call("localtimestamp", &[]).unwrap(), ts(2024, 3, 15, 12, 30, 45, 123_456));
-        assert_eq!(call("current_time", &[]).unwrap(), Value::Time(naive(2024, 3, 15, 12, 30, 45, 123_456).time()));
-        assert_eq!(call("localtime", &[]).unwrap(), call("current_time", &[]).unwrap());
+        assert_eq!(
+            call("localtimestamp", &[]).unwrap(),
+            ts(2024, 3, 15, 12, 30, 45, 123_456)
+        );
+        assert_eq!(
+            call("current_time", &[]).unwrap(),
+            Value::Time(naive(2024, 3, 15, 12, 30, 45, 123_456).time())
+        );
+        assert_eq!(
+            call("localtime", &[]).unwrap(),
+            call("current_time", &[]).unwrap()
+        );
         match call("clock_timestamp", &[]).unwrap() {
             Value::TimestampTz(t) => assert!(t > start),
             other => panic!("{other:?}"),
@@ -399,39 +478,105 @@ mod tests {
     fn age_normalises_like_postgres() {
         let age = |a: Value, b: Value| call("age", &[a, b]).unwrap();
         // PostgreSQL: age('2001-04-10', '1957-06-13') = 43 years 9 mons 27 days
-        assert_eq!(age(ts(2001, 4, 10, 0, 0, 0, 0), ts(1957, 6, 13, 0, 0, 0, 0)), iv(43 * 12 + 9, 27, 0));
-        assert_eq!(age(ts(1957, 6, 13, 0, 0, 0, 0), ts(2001, 4, 10, 0, 0, 0, 0)), iv(-(43 * 12 + 9), -27, 0));
-        assert_eq!(age(ts(2024, 3, 1, 0, 0, 0, 0), ts(2024, 1, 31, 0, 0, 0, 0)), iv(1, 1, 0));
-        assert_eq!(age(ts(2024, 3, 1, 1, 0, 0, 0), ts(2024, 2, 28, 23, 30, 0, 500_000)), iv(0, 1, HOUR + 29 * 60_000_000 + 59_500_000));
-        assert_eq!(age(ts(2024, 1, 1, 0, 0, 0, 0), ts(2024, 1, 1, 0, 0, 0, 0)), iv(0, 0, 0));
+        assert_eq!(
+            age(ts(2001, 4, 10, 0, 0, 0, 0), ts(1957, 6, 13, 0, 0, 0, 0)),
+            iv(43 * 12 + 9, 27, 0)
+        );
+        assert_eq!(
+            age(ts(1957, 6, 13, 0, 0, 0, 0), ts(2001, 4, 10, 0, 0, 0, 0)),
+            iv(-(43 * 12 + 9), -27, 0)
+        );
+        assert_eq!(
+            age(ts(2024, 3, 1, 0, 0, 0, 0), ts(2024, 1, 31, 0, 0, 0, 0)),
+            iv(1, 1, 0)
+        );
+        assert_eq!(
+            age(
+                ts(2024, 3, 1, 1, 0, 0, 0),
+                ts(2024, 2, 28, 23, 30, 0, 500_000)
+            ),
+            iv(0, 1, HOUR + 29 * 60_000_000 + 59_500_000)
+        );
+        assert_eq!(
+            age(ts(2024, 1, 1, 0, 0, 0, 0), ts(2024, 1, 1, 0, 0, 0, 0)),
+            iv(0, 0, 0)
+        );
         let later = Value::TimestampTz(naive(2024, 5, 1, 0, 0, 0, 0).and_utc());
         let earlier = Value::TimestampTz(naive(2023, 5, 1, 12, 0, 0, 0).and_utc());
         assert_eq!(age(later, earlier), iv(11, 30, 12 * HOUR));
         // age(x) measures from midnight of current_date (2024-03-15).
-        assert_eq!(call("age", &[ts(2023, 3, 14, 0, 0, 0, 0)]).unwrap(), iv(12, 1, 0));
+        assert_eq!(
+            call("age", &[ts(2023, 3, 14, 0, 0, 0, 0)]).unwrap(),
+            iv(12, 1, 0)
+        );
         assert_eq!(call("age", &[date(2024, 3, 15)]).unwrap(), iv(0, 0, 0));
     }
 
     #[test]
     fn make_functions_validate_fields() {
-        assert_eq!(call("make_date", &[Value::Int32(2013), Value::Int32(7), Value::Int32(15)]).unwrap(), date(2013, 7, 15));
-        assert_eq!(call("make_date", &[Value::Int32(-44), Value::Int32(3), Value::Int32(15)]).unwrap(), date(-43, 3, 15));
-        let err = call("make_date", &[Value::Int32(2013), Value::Int32(2), Value::Int32(30)]).unwrap_err();
+        assert_eq!(
+            call(
+                "make_date",
+                &[Value::Int32(2013), Value::Int32(7), Value::Int32(15)]
+            )
+            .unwrap(),
+            date(2013, 7, 15)
+        );
+        assert_eq!(
+            call(
+                "make_date",
+                &[Value::Int32(-44), Value::Int32(3), Value::Int32(15)]
+            )
+            .unwrap(),
+            date(-43, 3, 15)
+        );
+        let err = call(
+            "make_date",
+            &[Value::Int32(2013), Value::Int32(2), Value::Int32(30)],
+        )
+        .unwrap_err();
         assert_eq!(err.to_string(), "date field value out of range: 2013-02-30");
         assert_eq!(err.sqlstate(), "22007");
-        assert!(call("make_date", &[Value::Int32(0), Value::Int32(1), Value::Int32(1)]).is_err());
-        assert!(call("make_date", &[Value::Int32(2000), Value::Int32(-1), Value::Int32(1)]).is_err());
+        assert!(call(
+            "make_date",
+            &[Value::Int32(0), Value::Int32(1), Value::Int32(1)]
+        )
+        .is_err());
+        assert!(call(
+            "make_date",
+            &[Value::Int32(2000), Value::Int32(-1), Value::Int32(1)]
+        )
+        .is_err());
         assert_eq!(
-            call("make_time", &[Value::Int32(8), Value::Int32(15), Value::Float64(23.5)]).unwrap(),
+            call(
+                "make_time",
+                &[Value::Int32(8), Value::Int32(15), Value::Float64(23.5)]
+            )
+            .unwrap(),
             Value::Time(naive(2000, 1, 1, 8, 15, 23, 500_000).time())
         );
-        assert!(call("make_time", &[Value::Int32(25), Value::Int32(0), Value::Float64(0.0)]).is_err());
-        assert!(call("make_time", &[Value::Int32(1), Value::Int32(0), Value::Float64(60.0)]).is_err());
-        assert!(call("make_time", &[Value::Int32(1), Value::Int32(0), Value::Float64(f64::NAN)]).is_err());
+        assert!(call(
+            "make_time",
+            &[Value::Int32(25), Value::Int32(0), Value::Float64(0.0)]
+        )
+        .is_err());
+        assert!(call(
+            "make_time",
+            &[Value::Int32(1), Value::Int32(0), Value::Float64(60.0)]
+        )
+        .is_err());
+        assert!(call(
+            "make_time",
+            &[Value::Int32(1), Value::Int32(0), Value::Float64(f64::NAN)]
+        )
+        .is_err());
         let args = [2013, 7, 15, 8, 15].map(Value::Int32);
         let mut with_seconds = args.to_vec();
         with_seconds.push(Value::Float64(23.5));
-        assert_eq!(call("make_timestamp", &with_seconds).unwrap(), ts(2013, 7, 15, 8, 15, 23, 500_000));
+        assert_eq!(
+            call("make_timestamp", &with_seconds).unwrap(),
+            ts(2013, 7, 15, 8, 15, 23, 500_000)
+        );
         assert_eq!(
             call("make_timestamptz", &with_seconds).unwrap(),
             Value::TimestampTz(naive(2013, 7, 15, 8, 15, 23, 500_000).and_utc())
@@ -444,32 +589,76 @@ mod tests {
         assert_eq!(one("justify_days", iv(0, 35, 0)), iv(1, 5, 0));
         assert_eq!(one("justify_days", iv(1, -35, 0)), iv(0, -5, 0));
         assert_eq!(one("justify_days", iv(2, -35, 0)), iv(0, 25, 0));
-        assert_eq!(one("justify_hours", iv(0, 0, 27 * HOUR)), iv(0, 1, 3 * HOUR));
-        assert_eq!(one("justify_hours", iv(0, 1, -3 * HOUR)), iv(0, 0, 21 * HOUR));
+        assert_eq!(
+            one("justify_hours", iv(0, 0, 27 * HOUR)),
+            iv(0, 1, 3 * HOUR)
+        );
+        assert_eq!(
+            one("justify_hours", iv(0, 1, -3 * HOUR)),
+            iv(0, 0, 21 * HOUR)
+        );
         // PostgreSQL: justify_interval('1 mon -1 hour') = 29 days 23:00:00
-        assert_eq!(one("justify_interval", iv(1, 0, -HOUR)), iv(0, 29, 23 * HOUR));
-        assert_eq!(one("justify_interval", iv(0, 0, 50 * 24 * HOUR)), iv(1, 20, 0));
+        assert_eq!(
+            one("justify_interval", iv(1, 0, -HOUR)),
+            iv(0, 29, 23 * HOUR)
+        );
+        assert_eq!(
+            one("justify_interval", iv(0, 0, 50 * 24 * HOUR)),
+            iv(1, 20, 0)
+        );
         assert!(call("justify_days", &[iv(i32::MAX, 60, 0)]).is_err());
     }
 
     #[test]
     fn isfinite_is_always_true() {
-        assert_eq!(call("isfinite", &[date(2001, 2, 16)]).unwrap(), Value::Bool(true));
+        assert_eq!(
+            call("isfinite", &[date(2001, 2, 16)]).unwrap(),
+            Value::Bool(true)
+        );
         assert_eq!(call("isfinite", &[iv(0, 1, 0)]).unwrap(), Value::Bool(true));
     }
 
     #[test]
     fn date_bin_rounds_down_from_origin() {
-        let bin = |source: Value, origin: Value| call("date_bin", &[iv(0, 0, 15 * 60_000_000), source, origin]).unwrap();
-        assert_eq!(bin(ts(2020, 2, 11, 15, 44, 17, 0), ts(2001, 1, 1, 0, 0, 0, 0)), ts(2020, 2, 11, 15, 30, 0, 0));
-        assert_eq!(bin(ts(2020, 2, 11, 15, 44, 17, 0), ts(2001, 1, 1, 0, 2, 30, 0)), ts(2020, 2, 11, 15, 32, 30, 0));
-        assert_eq!(bin(ts(2000, 12, 31, 23, 59, 0, 0), ts(2001, 1, 1, 0, 0, 0, 0)), ts(2000, 12, 31, 23, 45, 0, 0));
-        let month = call("date_bin", &[iv(1, 0, 0), ts(2020, 1, 1, 0, 0, 0, 0), ts(2020, 1, 1, 0, 0, 0, 0)]);
+        let bin = |source: Value, origin: Value| {
+            call("date_bin", &[iv(0, 0, 15 * 60_000_000), source, origin]).unwrap()
+        };
+        assert_eq!(
+            bin(ts(2020, 2, 11, 15, 44, 17, 0), ts(2001, 1, 1, 0, 0, 0, 0)),
+            ts(2020, 2, 11, 15, 30, 0, 0)
+        );
+        assert_eq!(
+            bin(ts(2020, 2, 11, 15, 44, 17, 0), ts(2001, 1, 1, 0, 2, 30, 0)),
+            ts(2020, 2, 11, 15, 32, 30, 0)
+        );
+        assert_eq!(
+            bin(ts(2000, 12, 31, 23, 59, 0, 0), ts(2001, 1, 1, 0, 0, 0, 0)),
+            ts(2000, 12, 31, 23, 45, 0, 0)
+        );
+        let month = call(
+            "date_bin",
+            &[
+                iv(1, 0, 0),
+                ts(2020, 1, 1, 0, 0, 0, 0),
+                ts(2020, 1, 1, 0, 0, 0, 0),
+            ],
+        );
         assert_eq!(month.unwrap_err().sqlstate(), "0A000");
-        let zero = call("date_bin", &[iv(0, 0, 0), ts(2020, 1, 1, 0, 0, 0, 0), ts(2020, 1, 1, 0, 0, 0, 0)]);
+        let zero = call(
+            "date_bin",
+            &[
+                iv(0, 0, 0),
+                ts(2020, 1, 1, 0, 0, 0, 0),
+                ts(2020, 1, 1, 0, 0, 0, 0),
+            ],
+        );
         assert!(zero.is_err());
         assert_eq!(
-            super::super::test_support::result_type("date_bin", &[DataType::Interval, DataType::Timestamp, DataType::Timestamp]).unwrap(),
+            super::super::test_support::result_type(
+                "date_bin",
+                &[DataType::Interval, DataType::Timestamp, DataType::Timestamp]
+            )
+            .unwrap(),
             DataType::Timestamp
         );
     }
@@ -480,7 +669,10 @@ mod tests {
             call("to_timestamp", &[Value::Float64(1_284_352_323.5)]).unwrap(),
             Value::TimestampTz(naive(2010, 9, 13, 4, 32, 3, 500_000).and_utc())
         );
-        assert_eq!(call("to_timestamp", &[Value::Int32(0)]).unwrap(), Value::TimestampTz(naive(1970, 1, 1, 0, 0, 0, 0).and_utc()));
+        assert_eq!(
+            call("to_timestamp", &[Value::Int32(0)]).unwrap(),
+            Value::TimestampTz(naive(1970, 1, 1, 0, 0, 0, 0).and_utc())
+        );
         assert!(call("to_timestamp", &[Value::Float64(f64::NAN)]).is_err());
         assert!(call("to_timestamp", &[Value::Float64(f64::INFINITY)]).is_err());
         assert!(call("to_timestamp", &[Value::Float64(1e300)]).is_err());

@@ -11,7 +11,9 @@ use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 use super::args::{date, interval, text, time, timestamp};
 use super::datetime::epoch_micros;
-use super::signature::Ty::{Date, Float64, Interval as IntervalTy, Numeric, Text, Time, Timestamp, TimestampTz};
+use super::signature::Ty::{
+    Date, Float64, Interval as IntervalTy, Numeric, Text, Time, Timestamp, TimestampTz,
+};
 use super::signature::{fixed, FunctionDef};
 use crate::error::{Error, Result};
 use crate::types::datetime::Interval;
@@ -28,7 +30,8 @@ pub(super) const FUNCTIONS: &[FunctionDef] = &[
         &["date_trunc"],
         &[
             fixed(&[Text, TimestampTz], TimestampTz, |a, _| {
-                trunc_timestamp(a, "timestamp with time zone").map(|t| Value::TimestampTz(t.and_utc()))
+                trunc_timestamp(a, "timestamp with time zone")
+                    .map(|t| Value::TimestampTz(t.and_utc()))
             }),
             fixed(&[Text, Timestamp], Timestamp, |a, _| {
                 trunc_timestamp(a, "timestamp without time zone").map(Value::Timestamp)
@@ -39,21 +42,37 @@ pub(super) const FUNCTIONS: &[FunctionDef] = &[
     FunctionDef::new(
         &["date_part"],
         &[
-            fixed(&[Text, TimestampTz], Float64, |a, _| date_part(a, SourceKind::TimestampTz)),
-            fixed(&[Text, Timestamp], Float64, |a, _| date_part(a, SourceKind::Timestamp)),
-            fixed(&[Text, Date], Float64, |a, _| date_part(a, SourceKind::Timestamp)),
-            fixed(&[Text, Time], Float64, |a, _| date_part(a, SourceKind::Time)),
-            fixed(&[Text, IntervalTy], Float64, |a, _| date_part(a, SourceKind::Interval)),
+            fixed(&[Text, TimestampTz], Float64, |a, _| {
+                date_part(a, SourceKind::TimestampTz)
+            }),
+            fixed(&[Text, Timestamp], Float64, |a, _| {
+                date_part(a, SourceKind::Timestamp)
+            }),
+            fixed(&[Text, Date], Float64, |a, _| {
+                date_part(a, SourceKind::Timestamp)
+            }),
+            fixed(&[Text, Time], Float64, |a, _| {
+                date_part(a, SourceKind::Time)
+            }),
+            fixed(&[Text, IntervalTy], Float64, |a, _| {
+                date_part(a, SourceKind::Interval)
+            }),
         ],
     ),
     FunctionDef::new(
         &["extract"],
         &[
-            fixed(&[Text, TimestampTz], Numeric, |a, _| extract(a, SourceKind::TimestampTz)),
-            fixed(&[Text, Timestamp], Numeric, |a, _| extract(a, SourceKind::Timestamp)),
+            fixed(&[Text, TimestampTz], Numeric, |a, _| {
+                extract(a, SourceKind::TimestampTz)
+            }),
+            fixed(&[Text, Timestamp], Numeric, |a, _| {
+                extract(a, SourceKind::Timestamp)
+            }),
             fixed(&[Text, Date], Numeric, |a, _| extract(a, SourceKind::Date)),
             fixed(&[Text, Time], Numeric, |a, _| extract(a, SourceKind::Time)),
-            fixed(&[Text, IntervalTy], Numeric, |a, _| extract(a, SourceKind::Interval)),
+            fixed(&[Text, IntervalTy], Numeric, |a, _| {
+                extract(a, SourceKind::Interval)
+            }),
         ],
     ),
 ];
@@ -163,13 +182,18 @@ fn parse_unit(text: &str, type_name: &str) -> Result<Unit> {
         .find(|(name, _)| *name == key)
         .map(|(_, unit)| *unit)
         .ok_or_else(|| {
-            Error::InvalidParameterValue(format!("unit \"{lower}\" not recognized for type {type_name}"))
+            Error::InvalidParameterValue(format!(
+                "unit \"{lower}\" not recognized for type {type_name}"
+            ))
         })
 }
 
 /// 0A000 for a unit that exists but does not apply to the type.
 fn unsupported(text: &str, type_name: &str) -> Error {
-    Error::unsupported(format!("unit \"{}\" for type {type_name}", text.to_lowercase()))
+    Error::unsupported(format!(
+        "unit \"{}\" for type {type_name}",
+        text.to_lowercase()
+    ))
 }
 
 fn out_of_range() -> Error {
@@ -237,7 +261,9 @@ fn trunc_timestamp(args: &[Value], type_name: &str) -> Result<NaiveDateTime> {
 /// result out of range).
 fn truncate(t: NaiveDateTime, unit: Unit) -> Option<NaiveDateTime> {
     let year = t.year();
-    let start_of_year = |year: i32, month: u32| NaiveDate::from_ymd_opt(year, month, 1).map(|d| d.and_time(NaiveTime::MIN));
+    let start_of_year = |year: i32, month: u32| {
+        NaiveDate::from_ymd_opt(year, month, 1).map(|d| d.and_time(NaiveTime::MIN))
+    };
     let micro = t.nanosecond() / 1000;
     match unit {
         Unit::Microseconds => t.with_nanosecond(micro * 1000),
@@ -247,23 +273,36 @@ fn truncate(t: NaiveDateTime, unit: Unit) -> Option<NaiveDateTime> {
         Unit::Hour => t.with_nanosecond(0)?.with_second(0)?.with_minute(0),
         Unit::Day => Some(t.date().and_time(NaiveTime::MIN)),
         Unit::Week => {
-            let monday = t.date().checked_sub_days(Days::new(u64::from(t.weekday().num_days_from_monday())))?;
+            let monday = t
+                .date()
+                .checked_sub_days(Days::new(u64::from(t.weekday().num_days_from_monday())))?;
             Some(monday.and_time(NaiveTime::MIN))
         }
         Unit::Month => start_of_year(year, t.month()),
         Unit::Quarter => start_of_year(year, 3 * ((t.month() - 1) / 3) + 1),
         Unit::Year => start_of_year(year, 1),
         Unit::Decade => {
-            let decade = if year > 0 { year / 10 * 10 } else { -((8 - (year - 1)) / 10) * 10 };
+            let decade = if year > 0 {
+                year / 10 * 10
+            } else {
+                -((8 - (year - 1)) / 10) * 10
+            };
             start_of_year(decade, 1)
         }
         Unit::Century => {
-            let century = if year > 0 { (year + 99) / 100 * 100 - 99 } else { -((99 - (year - 1)) / 100) * 100 + 1 };
+            let century = if year > 0 {
+                (year + 99) / 100 * 100 - 99
+            } else {
+                -((99 - (year - 1)) / 100) * 100 + 1
+            };
             start_of_year(century, 1)
         }
         Unit::Millennium => {
-            let millennium =
-                if year > 0 { (year + 999) / 1000 * 1000 - 999 } else { -((999 - (year - 1)) / 1000) * 1000 + 1 };
+            let millennium = if year > 0 {
+                (year + 999) / 1000 * 1000 - 999
+            } else {
+                -((999 - (year - 1)) / 1000) * 1000 + 1
+            };
             start_of_year(millennium, 1)
         }
         _ => None,
@@ -397,11 +436,17 @@ enum FieldValue {
 }
 
 fn exact(value: i64) -> Option<FieldValue> {
-    Some(FieldValue::Exact { value: i128::from(value), scale: 0 })
+    Some(FieldValue::Exact {
+        value: i128::from(value),
+        scale: 0,
+    })
 }
 
 fn scaled(value: i64, scale: u32) -> Option<FieldValue> {
-    Some(FieldValue::Exact { value: i128::from(value), scale })
+    Some(FieldValue::Exact {
+        value: i128::from(value),
+        scale,
+    })
 }
 
 /// The field `unit` of the second argument, read as `kind`.
@@ -420,7 +465,8 @@ fn field(args: &[Value], kind: SourceKind) -> Result<FieldValue> {
 }
 
 fn timestamp_field(t: NaiveDateTime, unit: Unit, with_time_zone: bool) -> Option<FieldValue> {
-    let micros_of_minute = i64::from(t.second()) * MICROS_PER_SECOND + i64::from(t.nanosecond() / 1000);
+    let micros_of_minute =
+        i64::from(t.second()) * MICROS_PER_SECOND + i64::from(t.nanosecond() / 1000);
     let year = sql_year(t.year());
     match unit {
         Unit::Microseconds => exact(micros_of_minute),
@@ -442,7 +488,8 @@ fn timestamp_field(t: NaiveDateTime, unit: Unit, with_time_zone: bool) -> Option
         Unit::Doy => exact(i64::from(t.ordinal())),
         Unit::IsoYear => exact(sql_year(t.iso_week().year())),
         Unit::Julian => {
-            let seconds = f64::from(t.num_seconds_from_midnight()) + f64::from(t.nanosecond() / 1000) / 1e6;
+            let seconds =
+                f64::from(t.num_seconds_from_midnight()) + f64::from(t.nanosecond() / 1000) / 1e6;
             // Julian day numbers are below 2^53, so the conversion is exact.
             #[allow(clippy::cast_precision_loss)]
             let day = julian_day(t.date()) as f64;
@@ -475,7 +522,8 @@ fn date_field(d: NaiveDate, unit: Unit) -> Option<FieldValue> {
 }
 
 fn time_field(t: NaiveTime, unit: Unit) -> Option<FieldValue> {
-    let micros_of_minute = i64::from(t.second()) * MICROS_PER_SECOND + i64::from(t.nanosecond() / 1000);
+    let micros_of_minute =
+        i64::from(t.second()) * MICROS_PER_SECOND + i64::from(t.nanosecond() / 1000);
     match unit {
         Unit::Microseconds => exact(micros_of_minute),
         Unit::Milliseconds => scaled(micros_of_minute, 3),
@@ -483,7 +531,8 @@ fn time_field(t: NaiveTime, unit: Unit) -> Option<FieldValue> {
         Unit::Minute => exact(i64::from(t.minute())),
         Unit::Hour => exact(i64::from(t.hour())),
         Unit::Epoch => scaled(
-            i64::from(t.num_seconds_from_midnight()) * MICROS_PER_SECOND + i64::from(t.nanosecond() / 1000),
+            i64::from(t.num_seconds_from_midnight()) * MICROS_PER_SECOND
+                + i64::from(t.nanosecond() / 1000),
             6,
         ),
         _ => None,
@@ -509,10 +558,15 @@ fn interval_field(value: Interval, unit: Unit) -> Option<FieldValue> {
         Unit::Epoch => {
             // A year counts 365.25 days and a month 30 days, as in PostgreSQL.
             let months = i128::from(value.months);
-            let quarter_days = 1461 * (months / 12) + 120 * (months % 12) + 4 * i128::from(value.days);
-            let micros = quarter_days * i128::from(SECONDS_PER_DAY / 4) * i128::from(MICROS_PER_SECOND)
-                + i128::from(value.micros);
-            Some(FieldValue::Exact { value: micros, scale: 6 })
+            let quarter_days =
+                1461 * (months / 12) + 120 * (months % 12) + 4 * i128::from(value.days);
+            let micros =
+                quarter_days * i128::from(SECONDS_PER_DAY / 4) * i128::from(MICROS_PER_SECOND)
+                    + i128::from(value.micros);
+            Some(FieldValue::Exact {
+                value: micros,
+                scale: 6,
+            })
         }
         _ => None,
     }
@@ -524,7 +578,9 @@ fn date_part(args: &[Value], kind: SourceKind) -> Result<Value> {
         // Field values are far below 2^53 except epoch micros, where the double is the
         // nearest to the exact quotient anyway.
         #[allow(clippy::cast_precision_loss)]
-        FieldValue::Exact { value, scale } => value as f64 / 10f64.powi(i32::try_from(scale).unwrap_or(0)),
+        FieldValue::Exact { value, scale } => {
+            value as f64 / 10f64.powi(i32::try_from(scale).unwrap_or(0))
+        }
         FieldValue::Float(value) => value,
     }))
 }
@@ -532,7 +588,9 @@ fn date_part(args: &[Value], kind: SourceKind) -> Result<Value> {
 /// `extract(unit, source)` as a numeric.
 fn extract(args: &[Value], kind: SourceKind) -> Result<Value> {
     match field(args, kind)? {
-        FieldValue::Exact { value, scale } => Ok(Value::numeric(Decimal::new(value.into(), i64::from(scale)))),
+        FieldValue::Exact { value, scale } => {
+            Ok(Value::numeric(Decimal::new(value.into(), i64::from(scale))))
+        }
         // Only `julian` of a timestamp is inexact; PostgreSQL's numeric form of it is not
         // provided.
         FieldValue::Float(_) => Err(unsupported(&text(args, 0)?, kind.type_name())),
@@ -545,7 +603,11 @@ mod tests {
     use super::*;
 
     fn iv(months: i32, days: i32, micros: i64) -> Value {
-        Value::Interval(Interval { months, days, micros })
+        Value::Interval(Interval {
+            months,
+            days,
+            micros,
+        })
     }
 
     fn trunc(unit: &str, source: Value) -> Value {
@@ -580,10 +642,17 @@ mod tests {
             ("centuries", Unit::Century),
             ("isodow", Unit::IsoDow),
         ] {
-            assert_eq!(parse_unit(spelling, "timestamp").unwrap(), unit, "{spelling}");
+            assert_eq!(
+                parse_unit(spelling, "timestamp").unwrap(),
+                unit,
+                "{spelling}"
+            );
         }
         let err = parse_unit("fortnight", "timestamp without time zone").unwrap_err();
-        assert_eq!(err.to_string(), "unit \"fortnight\" not recognized for type timestamp without time zone");
+        assert_eq!(
+            err.to_string(),
+            "unit \"fortnight\" not recognized for type timestamp without time zone"
+        );
         assert_eq!(err.sqlstate(), "22023");
     }
 
@@ -591,7 +660,10 @@ mod tests {
     fn date_trunc_timestamp_every_unit() {
         let t = sample();
         assert_eq!(trunc("microseconds", t.clone()), t);
-        assert_eq!(trunc("milliseconds", t.clone()), ts(2001, 2, 16, 20, 38, 40, 123_000));
+        assert_eq!(
+            trunc("milliseconds", t.clone()),
+            ts(2001, 2, 16, 20, 38, 40, 123_000)
+        );
         assert_eq!(trunc("second", t.clone()), ts(2001, 2, 16, 20, 38, 40, 0));
         assert_eq!(trunc("minute", t.clone()), ts(2001, 2, 16, 20, 38, 0, 0));
         assert_eq!(trunc("hour", t.clone()), ts(2001, 2, 16, 20, 0, 0, 0));
@@ -599,28 +671,55 @@ mod tests {
         assert_eq!(trunc("week", t.clone()), ts(2001, 2, 12, 0, 0, 0, 0));
         assert_eq!(trunc("month", t.clone()), ts(2001, 2, 1, 0, 0, 0, 0));
         assert_eq!(trunc("quarter", t.clone()), ts(2001, 1, 1, 0, 0, 0, 0));
-        assert_eq!(trunc("quarter", ts(2001, 12, 31, 1, 0, 0, 0)), ts(2001, 10, 1, 0, 0, 0, 0));
+        assert_eq!(
+            trunc("quarter", ts(2001, 12, 31, 1, 0, 0, 0)),
+            ts(2001, 10, 1, 0, 0, 0, 0)
+        );
         assert_eq!(trunc("year", t.clone()), ts(2001, 1, 1, 0, 0, 0, 0));
         assert_eq!(trunc("decade", t.clone()), ts(2000, 1, 1, 0, 0, 0, 0));
         assert_eq!(trunc("century", t.clone()), ts(2001, 1, 1, 0, 0, 0, 0));
-        assert_eq!(trunc("century", ts(2000, 12, 31, 0, 0, 0, 0)), ts(1901, 1, 1, 0, 0, 0, 0));
+        assert_eq!(
+            trunc("century", ts(2000, 12, 31, 0, 0, 0, 0)),
+            ts(1901, 1, 1, 0, 0, 0, 0)
+        );
         assert_eq!(trunc("millennium", t.clone()), ts(2001, 1, 1, 0, 0, 0, 0));
-        assert_eq!(trunc("millennium", ts(2000, 6, 1, 0, 0, 0, 0)), ts(1001, 1, 1, 0, 0, 0, 0));
+        assert_eq!(
+            trunc("millennium", ts(2000, 6, 1, 0, 0, 0, 0)),
+            ts(1001, 1, 1, 0, 0, 0, 0)
+        );
         // Week starts on Monday, possibly in the previous year.
-        assert_eq!(trunc("week", ts(2021, 1, 1, 0, 0, 0, 0)), ts(2020, 12, 28, 0, 0, 0, 0));
+        assert_eq!(
+            trunc("week", ts(2021, 1, 1, 0, 0, 0, 0)),
+            ts(2020, 12, 28, 0, 0, 0, 0)
+        );
         // BC years: 1 BC is chrono's year 0.
-        assert_eq!(trunc("century", ts(0, 6, 1, 0, 0, 0, 0)), ts(-99, 1, 1, 0, 0, 0, 0));
-        assert_eq!(trunc("decade", ts(-5, 6, 1, 0, 0, 0, 0)), ts(-10, 1, 1, 0, 0, 0, 0));
+        assert_eq!(
+            trunc("century", ts(0, 6, 1, 0, 0, 0, 0)),
+            ts(-99, 1, 1, 0, 0, 0, 0)
+        );
+        assert_eq!(
+            trunc("decade", ts(-5, 6, 1, 0, 0, 0, 0)),
+            ts(-10, 1, 1, 0, 0, 0, 0)
+        );
     }
 
     #[test]
     fn date_trunc_other_types_and_errors() {
         let tz = Value::TimestampTz(naive(2001, 2, 16, 20, 38, 40, 0).and_utc());
-        assert_eq!(trunc("hour", tz), Value::TimestampTz(naive(2001, 2, 16, 20, 0, 0, 0).and_utc()));
+        assert_eq!(
+            trunc("hour", tz),
+            Value::TimestampTz(naive(2001, 2, 16, 20, 0, 0, 0).and_utc())
+        );
         // A date resolves to the timestamptz overload, as in PostgreSQL.
-        assert_eq!(trunc("month", date(2024, 3, 15)), Value::TimestampTz(naive(2024, 3, 1, 0, 0, 0, 0).and_utc()));
+        assert_eq!(
+            trunc("month", date(2024, 3, 15)),
+            Value::TimestampTz(naive(2024, 3, 1, 0, 0, 0, 0).and_utc())
+        );
         let err = call("date_trunc", &[text("fortnight"), sample()]).unwrap_err();
-        assert_eq!(err.to_string(), "unit \"fortnight\" not recognized for type timestamp without time zone");
+        assert_eq!(
+            err.to_string(),
+            "unit \"fortnight\" not recognized for type timestamp without time zone"
+        );
         let err = call("date_trunc", &[text("dow"), sample()]).unwrap_err();
         assert_eq!(err.sqlstate(), "0A000");
     }
@@ -628,20 +727,41 @@ mod tests {
     #[test]
     fn date_trunc_interval() {
         let hour = 3_600_000_000;
-        let value = iv(2 * 12 * 1000 + 12 * 7 + 5, 10, 3 * hour + 25 * 60_000_000 + 30_123_456);
+        let value = iv(
+            2 * 12 * 1000 + 12 * 7 + 5,
+            10,
+            3 * hour + 25 * 60_000_000 + 30_123_456,
+        );
         assert_eq!(trunc("millennium", value.clone()), iv(12 * 2000, 0, 0));
         assert_eq!(trunc("century", value.clone()), iv(12 * 2000, 0, 0));
         assert_eq!(trunc("year", value.clone()), iv(12 * 2007, 0, 0));
         assert_eq!(trunc("quarter", value.clone()), iv(12 * 2007 + 3, 0, 0));
         assert_eq!(trunc("month", value.clone()), iv(12 * 2007 + 5, 0, 0));
         assert_eq!(trunc("day", value.clone()), iv(12 * 2007 + 5, 10, 0));
-        assert_eq!(trunc("hour", value.clone()), iv(12 * 2007 + 5, 10, 3 * hour));
-        assert_eq!(trunc("minute", value.clone()), iv(12 * 2007 + 5, 10, 3 * hour + 25 * 60_000_000));
-        assert_eq!(trunc("second", value.clone()), iv(12 * 2007 + 5, 10, 3 * hour + 25 * 60_000_000 + 30_000_000));
-        assert_eq!(trunc("ms", value.clone()), iv(12 * 2007 + 5, 10, 3 * hour + 25 * 60_000_000 + 30_123_000));
+        assert_eq!(
+            trunc("hour", value.clone()),
+            iv(12 * 2007 + 5, 10, 3 * hour)
+        );
+        assert_eq!(
+            trunc("minute", value.clone()),
+            iv(12 * 2007 + 5, 10, 3 * hour + 25 * 60_000_000)
+        );
+        assert_eq!(
+            trunc("second", value.clone()),
+            iv(12 * 2007 + 5, 10, 3 * hour + 25 * 60_000_000 + 30_000_000)
+        );
+        assert_eq!(
+            trunc("ms", value.clone()),
+            iv(12 * 2007 + 5, 10, 3 * hour + 25 * 60_000_000 + 30_123_000)
+        );
         assert_eq!(trunc("us", value.clone()), value);
         assert_eq!(trunc("hour", iv(0, 0, -(hour + 1))), iv(0, 0, -hour));
-        assert_eq!(call("date_trunc", &[text("week"), iv(1, 0, 0)]).unwrap_err().sqlstate(), "0A000");
+        assert_eq!(
+            call("date_trunc", &[text("week"), iv(1, 0, 0)])
+                .unwrap_err()
+                .sqlstate(),
+            "0A000"
+        );
     }
 
     #[test]
@@ -665,16 +785,47 @@ mod tests {
         assert_eq!(part("dow", ts(2001, 2, 18, 0, 0, 0, 0)), 0.0);
         assert_eq!(part("doy", t.clone()), 47.0);
         assert_eq!(part("isoyear", ts(2006, 1, 1, 0, 0, 0, 0)), 2005.0);
-        assert_eq!(part("epoch", ts(2001, 2, 16, 20, 38, 40, 120_000)), 982_355_920.12);
+        assert_eq!(
+            part("epoch", ts(2001, 2, 16, 20, 38, 40, 120_000)),
+            982_355_920.12
+        );
         assert_eq!(part("julian", ts(2000, 1, 1, 12, 0, 0, 0)), 2_451_545.5);
         assert_eq!(part("year", ts(0, 1, 1, 0, 0, 0, 0)), -1.0);
         assert_eq!(part("century", ts(0, 1, 1, 0, 0, 0, 0)), -1.0);
         assert_eq!(part("millennium", ts(-1000, 1, 1, 0, 0, 0, 0)), -2.0);
         assert_eq!(part("decade", ts(-1, 1, 1, 0, 0, 0, 0)), -1.0);
-        assert_eq!(call("date_part", &[text("timezone"), sample()]).unwrap_err().sqlstate(), "0A000");
+        assert_eq!(
+            call("date_part", &[text("timezone"), sample()])
+                .unwrap_err()
+                .sqlstate(),
+            "0A000"
+        );
         let tz = Value::TimestampTz(naive(2001, 2, 16, 20, 38, 40, 0).and_utc());
         assert_eq!(part("timezone", tz.clone()), 0.0);
         assert_eq!(part("hour", tz), 20.0);
+    }
+
+    #[test]
+    fn untyped_sources_are_parsed() {
+        use super::super::test_support::call_typed;
+        use crate::types::DataType;
+        let types = [DataType::Text, DataType::Unknown];
+        let truncated = call_typed(
+            "date_trunc",
+            &types,
+            &[text("day"), text("2024-03-15 10:11:12")],
+        );
+        assert_eq!(
+            truncated.unwrap(),
+            Value::TimestampTz(naive(2024, 3, 15, 0, 0, 0, 0).and_utc())
+        );
+        let year = call_typed("extract", &types, &[text("year"), text("2024-03-15")]);
+        assert_eq!(num_text(&year.unwrap()), "2024");
+        // A parameter bound to a date, passed where a timestamptz is expected.
+        let month = call_typed("date_part", &types, &[text("month"), date(2024, 3, 15)]);
+        assert_eq!(month.unwrap(), Value::Float64(3.0));
+        let bad = call_typed("date_part", &types, &[text("month"), text("not a date")]);
+        assert!(bad.is_err());
     }
 
     #[test]
@@ -686,7 +837,11 @@ mod tests {
         assert_eq!(part("second", t.clone()), 15.5);
         assert_eq!(part("epoch", t.clone()), 48_615.5);
         assert!(call("date_part", &[text("day"), t]).is_err());
-        let value = iv(3 * 12 + 4, 5, 6 * 3_600_000_000 + 7 * 60_000_000 + 8_500_000);
+        let value = iv(
+            3 * 12 + 4,
+            5,
+            6 * 3_600_000_000 + 7 * 60_000_000 + 8_500_000,
+        );
         assert_eq!(part("year", value.clone()), 3.0);
         assert_eq!(part("month", value.clone()), 4.0);
         assert_eq!(part("quarter", value.clone()), 2.0);
@@ -711,13 +866,29 @@ mod tests {
         assert_eq!(ext("milliseconds", t.clone()), "40123.456");
         assert_eq!(ext("microseconds", t.clone()), "40123456");
         assert_eq!(ext("year", t.clone()), "2001");
-        assert_eq!(ext("epoch", ts(2001, 2, 16, 20, 38, 40, 0)), "982355920.000000");
+        assert_eq!(
+            ext("epoch", ts(2001, 2, 16, 20, 38, 40, 0)),
+            "982355920.000000"
+        );
         assert_eq!(ext("epoch", date(2001, 2, 16)), "982281600");
         assert_eq!(ext("julian", date(2000, 1, 1)), "2451545");
         assert_eq!(ext("day", date(2001, 2, 16)), "16");
-        assert_eq!(call("extract", &[text("hour"), date(2001, 2, 16)]).unwrap_err().sqlstate(), "0A000");
-        assert_eq!(call("extract", &[text("julian"), t]).unwrap_err().sqlstate(), "0A000");
+        assert_eq!(
+            call("extract", &[text("hour"), date(2001, 2, 16)])
+                .unwrap_err()
+                .sqlstate(),
+            "0A000"
+        );
+        assert_eq!(
+            call("extract", &[text("julian"), t])
+                .unwrap_err()
+                .sqlstate(),
+            "0A000"
+        );
         assert_eq!(ext("epoch", iv(12, 0, 0)), "31557600.000000");
-        assert_eq!(ext("second", Value::Time(naive(2000, 1, 1, 0, 0, 5, 0).time())), "5.000000");
+        assert_eq!(
+            ext("second", Value::Time(naive(2000, 1, 1, 0, 0, 5, 0).time())),
+            "5.000000"
+        );
     }
 }

@@ -12,7 +12,9 @@
 //! The session time zone is UTC, so `TZ` prints `UTC` for a `timestamptz` and nothing for a
 //! `timestamp`. When parsing, `TZ` accepts only `UTC`/`GMT` or a numeric offset.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike, Utc, Weekday,
+};
 
 use super::args::{interval, text, timestamp, timestamptz};
 use super::datetime::days_in_month;
@@ -31,12 +33,19 @@ pub(super) const FUNCTIONS: &[FunctionDef] = &[
             fixed(&[TimestampTz, Text], Text, |a, _| {
                 format_value(a, Parts::of_timestamp(timestamptz(a, 0)?.naive_utc(), true))
             }),
-            fixed(&[Timestamp, Text], Text, |a, _| format_value(a, Parts::of_timestamp(timestamp(a, 0)?, false))),
-            fixed(&[IntervalTy, Text], Text, |a, _| format_value(a, Parts::of_interval(interval(a, 0)?))),
+            fixed(&[Timestamp, Text], Text, |a, _| {
+                format_value(a, Parts::of_timestamp(timestamp(a, 0)?, false))
+            }),
+            fixed(&[IntervalTy, Text], Text, |a, _| {
+                format_value(a, Parts::of_interval(interval(a, 0)?))
+            }),
         ],
     ),
     FunctionDef::new(&["to_date"], &[fixed(&[Text, Text], DateTy, to_date)]),
-    FunctionDef::new(&["to_timestamp"], &[fixed(&[Text, Text], TimestampTz, to_timestamp)]),
+    FunctionDef::new(
+        &["to_timestamp"],
+        &[fixed(&[Text, Text], TimestampTz, to_timestamp)],
+    ),
 ];
 
 const MONTHS: [&str; 12] = [
@@ -53,11 +62,23 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-const MONTHS_SHORT: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTHS_SHORT: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+const DAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
 const DAYS_SHORT: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 /// Roman month numerals, December first (PostgreSQL's order, which parsing relies on).
-const ROMAN_MONTHS: [&str; 12] = ["XII", "XI", "X", "IX", "VIII", "VII", "VI", "V", "IV", "III", "II", "I"];
+const ROMAN_MONTHS: [&str; 12] = [
+    "XII", "XI", "X", "IX", "VIII", "VII", "VI", "V", "IV", "III", "II", "I",
+];
 const MERIDIEM: [&str; 4] = ["am", "pm", "AM", "PM"];
 const MERIDIEM_DOTS: [&str; 4] = ["a.m.", "p.m.", "A.M.", "P.M."];
 const ERA: [&str; 4] = ["ad", "bc", "AD", "BC"];
@@ -123,12 +144,48 @@ enum Key {
 
 /// Every pattern spelling; the longest one matching at a position wins.
 const KEYWORDS: &[(&str, Key)] = &[
-    ("A.D.", Key::Era { dots: true, upper: true }),
-    ("A.M.", Key::Meridiem { dots: true, upper: true }),
-    ("AD", Key::Era { dots: false, upper: true }),
-    ("AM", Key::Meridiem { dots: false, upper: true }),
-    ("B.C.", Key::Era { dots: true, upper: true }),
-    ("BC", Key::Era { dots: false, upper: true }),
+    (
+        "A.D.",
+        Key::Era {
+            dots: true,
+            upper: true,
+        },
+    ),
+    (
+        "A.M.",
+        Key::Meridiem {
+            dots: true,
+            upper: true,
+        },
+    ),
+    (
+        "AD",
+        Key::Era {
+            dots: false,
+            upper: true,
+        },
+    ),
+    (
+        "AM",
+        Key::Meridiem {
+            dots: false,
+            upper: true,
+        },
+    ),
+    (
+        "B.C.",
+        Key::Era {
+            dots: true,
+            upper: true,
+        },
+    ),
+    (
+        "BC",
+        Key::Era {
+            dots: false,
+            upper: true,
+        },
+    ),
     ("CC", Key::Century),
     ("DAY", Key::DayName(Letters::Upper)),
     ("DDD", Key::DayOfYear),
@@ -163,8 +220,20 @@ const KEYWORDS: &[(&str, Key)] = &[
     ("Month", Key::MonthName(Letters::Capitalized)),
     ("Mon", Key::MonthAbbrev(Letters::Capitalized)),
     ("OF", Key::TzOffset),
-    ("P.M.", Key::Meridiem { dots: true, upper: true }),
-    ("PM", Key::Meridiem { dots: false, upper: true }),
+    (
+        "P.M.",
+        Key::Meridiem {
+            dots: true,
+            upper: true,
+        },
+    ),
+    (
+        "PM",
+        Key::Meridiem {
+            dots: false,
+            upper: true,
+        },
+    ),
     ("Q", Key::Quarter),
     ("RM", Key::RomanMonth { upper: true }),
     ("SSSSS", Key::SecondsOfDay),
@@ -181,12 +250,48 @@ const KEYWORDS: &[(&str, Key)] = &[
     ("YYY", Key::Year(3)),
     ("YY", Key::Year(2)),
     ("Y", Key::Year(1)),
-    ("a.d.", Key::Era { dots: true, upper: false }),
-    ("a.m.", Key::Meridiem { dots: true, upper: false }),
-    ("ad", Key::Era { dots: false, upper: false }),
-    ("am", Key::Meridiem { dots: false, upper: false }),
-    ("b.c.", Key::Era { dots: true, upper: false }),
-    ("bc", Key::Era { dots: false, upper: false }),
+    (
+        "a.d.",
+        Key::Era {
+            dots: true,
+            upper: false,
+        },
+    ),
+    (
+        "a.m.",
+        Key::Meridiem {
+            dots: true,
+            upper: false,
+        },
+    ),
+    (
+        "ad",
+        Key::Era {
+            dots: false,
+            upper: false,
+        },
+    ),
+    (
+        "am",
+        Key::Meridiem {
+            dots: false,
+            upper: false,
+        },
+    ),
+    (
+        "b.c.",
+        Key::Era {
+            dots: true,
+            upper: false,
+        },
+    ),
+    (
+        "bc",
+        Key::Era {
+            dots: false,
+            upper: false,
+        },
+    ),
     ("cc", Key::Century),
     ("day", Key::DayName(Letters::Lower)),
     ("ddd", Key::DayOfYear),
@@ -217,8 +322,20 @@ const KEYWORDS: &[(&str, Key)] = &[
     ("mon", Key::MonthAbbrev(Letters::Lower)),
     ("ms", Key::Millis),
     ("of", Key::TzOffset),
-    ("p.m.", Key::Meridiem { dots: true, upper: false }),
-    ("pm", Key::Meridiem { dots: false, upper: false }),
+    (
+        "p.m.",
+        Key::Meridiem {
+            dots: true,
+            upper: false,
+        },
+    ),
+    (
+        "pm",
+        Key::Meridiem {
+            dots: false,
+            upper: false,
+        },
+    ),
     ("q", Key::Quarter),
     ("rm", Key::RomanMonth { upper: false }),
     ("sssss", Key::SecondsOfDay),
@@ -287,7 +404,12 @@ impl Key {
 #[derive(Debug, Clone, PartialEq)]
 enum Node {
     /// A pattern; `name` is its spelling in the template (for error messages).
-    Field { key: Key, name: &'static str, fill: bool, ordinal: Option<bool> },
+    Field {
+        key: Key,
+        name: &'static str,
+        fill: bool,
+        ordinal: Option<bool>,
+    },
     /// Quoted text, or a letter or digit that is not part of a pattern.
     Literal(char),
     /// Punctuation outside quotes (matches any separator when parsing).
@@ -329,7 +451,12 @@ fn parse_template(template: &str) -> Vec<Node> {
             } else if let Some(after) = rest.strip_prefix("SP") {
                 rest = after;
             }
-            nodes.push(Node::Field { key, name, fill, ordinal });
+            nodes.push(Node::Field {
+                key,
+                name,
+                fill,
+                ordinal,
+            });
             continue;
         }
         let mut chars = rest.chars();
@@ -477,7 +604,11 @@ fn name(text: String, fill: bool) -> String {
 
 /// The element of `names` for a 1-based index, or nothing.
 fn pick<'a>(names: &[&'a str], one_based: i64) -> &'a str {
-    usize::try_from(one_based - 1).ok().and_then(|i| names.get(i)).copied().unwrap_or("")
+    usize::try_from(one_based - 1)
+        .ok()
+        .and_then(|i| names.get(i))
+        .copied()
+        .unwrap_or("")
 }
 
 /// `to_char(value, template)`; NULL for an empty template.
@@ -490,7 +621,9 @@ fn format_value(args: &[Value], parts: Parts) -> Result<Value> {
     for node in parse_template(&template) {
         match node {
             Node::Literal(c) | Node::Separator(c) | Node::Space(c) => out.push(c),
-            Node::Field { key, fill, ordinal, .. } => {
+            Node::Field {
+                key, fill, ordinal, ..
+            } => {
                 let (text, numeric) = format_field(&parts, key, fill)?;
                 out.push_str(&text);
                 if let (Some(upper), true) = (ordinal, numeric) {
@@ -505,7 +638,8 @@ fn format_value(args: &[Value], parts: Parts) -> Result<Value> {
 /// The text of one pattern, and whether it is a number (which `TH` may follow).
 fn format_field(p: &Parts, key: Key, fill: bool) -> Result<(String, bool)> {
     let interval = p.date.is_none();
-    let date_only = |f: &dyn Fn(NaiveDate) -> String| p.date.map(f).ok_or_else(interval_not_allowed);
+    // The calendar date, for patterns that have no meaning for an interval.
+    let date = || p.date.ok_or_else(interval_not_allowed);
     let number = |s: String| Ok((s, true));
     let words = |s: String| Ok((s, false));
     match key {
@@ -516,9 +650,7 @@ fn format_field(p: &Parts, key: Key, fill: bool) -> Result<(String, bool)> {
             words(names.get(index).copied().unwrap_or("").to_string())
         }
         Key::Era { dots, upper } => {
-            if interval {
-                return Err(interval_not_allowed());
-            }
+            date()?;
             let bc = usize::from(p.year <= 0);
             let index = bc + if upper { 2 } else { 0 };
             let names = if dots { ERA_DOTS } else { ERA };
@@ -535,32 +667,32 @@ fn format_field(p: &Parts, key: Key, fill: bool) -> Result<(String, bool)> {
         Key::Micros => number(format!("{:06}", p.micros)),
         Key::Fraction(digits) => {
             let divisor = 10_i64.pow(u32::from(6 - digits.min(6)));
-            number(format!("{:0width$}", p.micros / divisor, width = usize::from(digits)))
+            number(format!(
+                "{:0width$}",
+                p.micros / divisor,
+                width = usize::from(digits)
+            ))
         }
         Key::SecondsOfDay => number((p.hour * 3600 + p.minute * 60 + p.second).to_string()),
         Key::TzName { upper } => {
-            if interval {
-                return Err(interval_not_allowed());
-            }
+            date()?;
             let zone = p.zone.unwrap_or("");
-            words(if upper { zone.to_string() } else { zone.to_lowercase() })
+            words(if upper {
+                zone.to_string()
+            } else {
+                zone.to_lowercase()
+            })
         }
         Key::TzHours => {
-            if interval {
-                return Err(interval_not_allowed());
-            }
+            date()?;
             words("+00".into())
         }
         Key::TzMinutes => {
-            if interval {
-                return Err(interval_not_allowed());
-            }
+            date()?;
             words("00".into())
         }
         Key::TzOffset => {
-            if interval {
-                return Err(interval_not_allowed());
-            }
+            date()?;
             words(if fill { "+0".into() } else { "+00".into() })
         }
         Key::YearComma => {
@@ -569,48 +701,39 @@ fn format_field(p: &Parts, key: Key, fill: bool) -> Result<(String, bool)> {
         }
         Key::Year(digits) => number(year_digits(p.display_year(p.year), digits, fill)),
         Key::IsoYear(digits) => {
-            let year = date_only(&|d| d.iso_week().year().to_string())?;
-            let year = year.parse::<i64>().unwrap_or(0);
+            let year = i64::from(date()?.iso_week().year());
             number(year_digits(p.display_year(year), digits, fill))
         }
         Key::MonthName(letters) => {
-            if interval {
-                return Err(interval_not_allowed());
-            }
+            date()?;
             words(name(letters.apply(pick(&MONTHS, p.month)), fill))
         }
         Key::MonthAbbrev(letters) => {
-            if interval {
-                return Err(interval_not_allowed());
-            }
+            date()?;
             words(letters.apply(pick(&MONTHS_SHORT, p.month)))
         }
         Key::MonthNumber => number(padded(p.month, 2, fill)),
         Key::DayName(letters) => {
-            let day = date_only(&|d| DAYS.get(d.weekday().num_days_from_sunday() as usize).copied().unwrap_or("").to_string())?;
-            words(name(letters.apply(&day), fill))
+            let day = i64::from(date()?.weekday().num_days_from_sunday()) + 1;
+            words(name(letters.apply(pick(&DAYS, day)), fill))
         }
         Key::DayAbbrev(letters) => {
-            let day =
-                date_only(&|d| DAYS_SHORT.get(d.weekday().num_days_from_sunday() as usize).copied().unwrap_or("").to_string())?;
-            words(letters.apply(&day))
+            let day = i64::from(date()?.weekday().num_days_from_sunday()) + 1;
+            words(letters.apply(pick(&DAYS_SHORT, day)))
         }
         Key::DayOfYear => number(padded(p.year_day, 3, fill)),
         Key::IsoDayOfYear => {
-            let day = date_only(&|d| {
-                ((i64::from(d.iso_week().week()) - 1) * 7 + i64::from(d.weekday().number_from_monday())).to_string()
-            })?;
-            number(padded(day.parse().unwrap_or(0), 3, fill))
+            let d = date()?;
+            let day = (i64::from(d.iso_week().week()) - 1) * 7
+                + i64::from(d.weekday().number_from_monday());
+            number(padded(day, 3, fill))
         }
         Key::DayOfMonth => number(padded(p.day, 2, fill)),
-        Key::DayOfWeek => number(date_only(&|d| (d.weekday().num_days_from_sunday() + 1).to_string())?),
-        Key::IsoDayOfWeek => number(date_only(&|d| d.weekday().number_from_monday().to_string())?),
+        Key::DayOfWeek => number((date()?.weekday().num_days_from_sunday() + 1).to_string()),
+        Key::IsoDayOfWeek => number(date()?.weekday().number_from_monday().to_string()),
         Key::WeekOfMonth => number(((p.day - 1) / 7 + 1).to_string()),
         Key::WeekOfYear => number(padded((p.year_day - 1) / 7 + 1, 2, fill)),
-        Key::IsoWeek => {
-            let week = date_only(&|d| d.iso_week().week().to_string())?;
-            number(padded(week.parse().unwrap_or(0), 2, fill))
-        }
+        Key::IsoWeek => number(padded(i64::from(date()?.iso_week().week()), 2, fill)),
         Key::Century => {
             let century = if interval {
                 p.year / 100
@@ -619,9 +742,13 @@ fn format_field(p: &Parts, key: Key, fill: bool) -> Result<(String, bool)> {
             } else {
                 p.year / 100 - 1
             };
-            number(if (-99..=99).contains(&century) { padded(century, 2, fill) } else { century.to_string() })
+            number(if (-99..=99).contains(&century) {
+                padded(century, 2, fill)
+            } else {
+                century.to_string()
+            })
         }
-        Key::Julian => number(date_only(&|d| julian_day(d).to_string())?),
+        Key::Julian => number(julian_day(date()?).to_string()),
         Key::Quarter => {
             if p.month == 0 {
                 return words(String::new());
@@ -643,9 +770,21 @@ fn format_field(p: &Parts, key: Key, fill: bool) -> Result<(String, bool)> {
             } else {
                 12 - p.month
             };
-            let numeral = usize::try_from(index).ok().and_then(|i| ROMAN_MONTHS.get(i)).copied().unwrap_or("");
-            let numeral = if upper { numeral.to_string() } else { numeral.to_lowercase() };
-            words(if fill { numeral } else { format!("{numeral:<4}") })
+            let numeral = usize::try_from(index)
+                .ok()
+                .and_then(|i| ROMAN_MONTHS.get(i))
+                .copied()
+                .unwrap_or("");
+            let numeral = if upper {
+                numeral.to_string()
+            } else {
+                numeral.to_lowercase()
+            };
+            words(if fill {
+                numeral
+            } else {
+                format!("{numeral:<4}")
+            })
         }
         Key::FixedFormat => words(String::new()),
     }
@@ -706,7 +845,9 @@ impl<'a> Scanner<'a> {
     }
 
     fn previous(&self) -> Option<char> {
-        self.input.get(..self.position).and_then(|before| before.chars().next_back())
+        self.input
+            .get(..self.position)
+            .and_then(|before| before.chars().next_back())
     }
 
     fn advance(&mut self) {
@@ -761,7 +902,12 @@ fn read_integer(text: &str) -> (i64, usize) {
 
 /// Reads the integer of a numeric pattern: as many digits as there are when `FM` is given or
 /// the next template node is not a number, else exactly `width` characters.
-fn read_field_integer(scanner: &mut Scanner<'_>, width: usize, greedy: bool, pattern: &str) -> Result<(i64, usize)> {
+fn read_field_integer(
+    scanner: &mut Scanner<'_>,
+    width: usize,
+    greedy: bool,
+    pattern: &str,
+) -> Result<(i64, usize)> {
     scanner.skip_spaces();
     let rest = scanner.rest();
     let (value, used) = if greedy {
@@ -784,9 +930,13 @@ fn read_field_integer(scanner: &mut Scanner<'_>, width: usize, greedy: bool, pat
         return Err(invalid_value(rest, pattern));
     }
     if i32::try_from(value).is_err() {
-        return Err(Error::InvalidDatetime(format!("value for \"{pattern}\" in source string is out of range")));
+        return Err(Error::InvalidDatetime(format!(
+            "value for \"{pattern}\" in source string is out of range"
+        )));
     }
-    let digits = rest.get(..used).map_or(0, |s| s.chars().filter(char::is_ascii_digit).count());
+    let digits = rest
+        .get(..used)
+        .map_or(0, |s| s.chars().filter(char::is_ascii_digit).count());
     scanner.advance_bytes(used);
     Ok((value, digits))
 }
@@ -795,7 +945,9 @@ fn read_field_integer(scanner: &mut Scanner<'_>, width: usize, greedy: bool, pat
 fn read_name(scanner: &mut Scanner<'_>, names: &[&str], pattern: &str) -> Result<usize> {
     let rest = scanner.rest();
     for (index, name) in names.iter().enumerate() {
-        let matches = rest.get(..name.len()).is_some_and(|prefix| prefix.eq_ignore_ascii_case(name));
+        let matches = rest
+            .get(..name.len())
+            .is_some_and(|prefix| prefix.eq_ignore_ascii_case(name));
         if matches && !name.is_empty() {
             scanner.advance_bytes(name.len());
             return Ok(index);
@@ -828,7 +980,10 @@ fn adjust_partial_year(year: i64) -> i64 {
 
 /// True if the node after `index` is not a numeric pattern (so a number may be read greedily).
 fn next_is_separator(nodes: &[Node], index: usize) -> bool {
-    if let Some(Node::Field { ordinal: Some(_), .. }) = nodes.get(index) {
+    if let Some(Node::Field {
+        ordinal: Some(_), ..
+    }) = nodes.get(index)
+    {
         return true;
     }
     match nodes.get(index + 1) {
@@ -860,7 +1015,10 @@ fn read_fields(input: &str, template: &str) -> Result<FromChar> {
                     scanner.advance();
                 } else {
                     extra_skip -= 1;
-                    if scanner.peek().is_some_and(|c| c.is_whitespace() || c.is_ascii_punctuation()) {
+                    if scanner
+                        .peek()
+                        .is_some_and(|c| c.is_whitespace() || c.is_ascii_punctuation())
+                    {
                         scanner.advance();
                         extra_skip += 1;
                     }
@@ -873,12 +1031,24 @@ fn read_fields(input: &str, template: &str) -> Result<FromChar> {
                     scanner.advance();
                 }
             }
-            Node::Field { key, name, fill, ordinal } => {
+            Node::Field {
+                key,
+                name,
+                fill,
+                ordinal,
+            } => {
                 if *key == Key::FixedFormat {
                     fixed_format = true;
                     continue;
                 }
-                read_field(&mut scanner, &mut out, *key, name, *fill || next_is_separator(&nodes, index), extra_skip)?;
+                read_field(
+                    &mut scanner,
+                    &mut out,
+                    *key,
+                    name,
+                    *fill || next_is_separator(&nodes, index),
+                    extra_skip,
+                )?;
                 if ordinal.is_some() {
                     scanner.advance();
                     scanner.advance();
@@ -905,12 +1075,15 @@ fn read_field(
     if calendar != Calendar::Neither {
         match out.calendar {
             Some(existing) if existing != calendar => {
-                return Err(Error::InvalidDatetime("invalid combination of date conventions".into()))
+                return Err(Error::InvalidDatetime(
+                    "invalid combination of date conventions".into(),
+                ))
             }
             _ => out.calendar = Some(calendar),
         }
     }
-    let integer = |scanner: &mut Scanner<'_>, width: usize| read_field_integer(scanner, width, greedy, name);
+    let integer =
+        |scanner: &mut Scanner<'_>, width: usize| read_field_integer(scanner, width, greedy, name);
     let keyword_width = name.chars().count();
     match key {
         Key::Meridiem { dots, .. } => {
@@ -944,10 +1117,15 @@ fn read_field(
                 _ => 6,
             };
             let (value, digits) = integer(scanner, width)?;
-            let scale = 10_i64.pow(u32::try_from(6_usize.saturating_sub(digits.max(1))).unwrap_or(0));
+            let scale =
+                10_i64.pow(u32::try_from(6_usize.saturating_sub(digits.max(1))).unwrap_or(0));
             set_field(&mut out.micros, value * scale, name)?;
         }
-        Key::SecondsOfDay => set_field(&mut out.seconds_of_day, integer(scanner, keyword_width)?.0, name)?,
+        Key::SecondsOfDay => set_field(
+            &mut out.seconds_of_day,
+            integer(scanner, keyword_width)?.0,
+            name,
+        )?,
         Key::TzName { .. } => {
             if scanner.peek().is_some_and(char::is_alphabetic) {
                 read_name(scanner, &["UTC", "GMT", "Z"], name)?;
@@ -968,24 +1146,38 @@ fn read_field(
             let (thousands, _) = read_integer(scanner.rest());
             let (_, used) = read_integer(scanner.rest());
             if used == 0 {
-                return Err(Error::InvalidDatetime("invalid input string for \"Y,YYY\"".into()));
+                return Err(Error::InvalidDatetime(
+                    "invalid input string for \"Y,YYY\"".into(),
+                ));
             }
             scanner.advance_bytes(used);
             if scanner.peek() != Some(',') {
-                return Err(Error::InvalidDatetime("invalid input string for \"Y,YYY\"".into()));
+                return Err(Error::InvalidDatetime(
+                    "invalid input string for \"Y,YYY\"".into(),
+                ));
             }
             scanner.advance();
             let (units, used) = read_integer(scanner.rest());
             if used == 0 {
-                return Err(Error::InvalidDatetime("invalid input string for \"Y,YYY\"".into()));
+                return Err(Error::InvalidDatetime(
+                    "invalid input string for \"Y,YYY\"".into(),
+                ));
             }
             scanner.advance_bytes(used);
-            set_field(&mut out.year, thousands.saturating_mul(1000).saturating_add(units), name)?;
+            set_field(
+                &mut out.year,
+                thousands.saturating_mul(1000).saturating_add(units),
+                name,
+            )?;
             out.year_size = 4;
         }
         Key::Year(size) | Key::IsoYear(size) => {
             let (value, digits) = integer(scanner, usize::from(size))?;
-            let value = if size < 4 && digits < 4 { adjust_partial_year(value) } else { value };
+            let value = if size < 4 && digits < 4 {
+                adjust_partial_year(value)
+            } else {
+                value
+            };
             set_field(&mut out.year, value, name)?;
             out.year_size = size;
         }
@@ -998,14 +1190,22 @@ fn read_field(
         }
         Key::DayName(_) => set_weekday(out, read_name(scanner, &DAYS, name)?, name)?,
         Key::DayAbbrev(_) => set_weekday(out, read_name(scanner, &DAYS_SHORT, name)?, name)?,
-        Key::DayOfYear => set_field(&mut out.day_of_year, integer(scanner, keyword_width)?.0, name)?,
+        Key::DayOfYear => set_field(
+            &mut out.day_of_year,
+            integer(scanner, keyword_width)?.0,
+            name,
+        )?,
         Key::IsoDayOfYear => set_field(&mut out.day_of_year, integer(scanner, 3)?.0, name)?,
         Key::DayOfMonth => set_field(&mut out.day, integer(scanner, 2)?.0, name)?,
         Key::DayOfWeek => set_field(&mut out.weekday, integer(scanner, 1)?.0, name)?,
         Key::IsoDayOfWeek => {
             // Stored in the Gregorian numbering, Sunday = 1.
             let iso = integer(scanner, 1)?.0;
-            set_field(&mut out.weekday, if iso + 1 > 7 { 1 } else { iso + 1 }, name)?;
+            set_field(
+                &mut out.weekday,
+                if iso + 1 > 7 { 1 } else { iso + 1 },
+                name,
+            )?;
         }
         Key::WeekOfYear | Key::IsoWeek => set_field(&mut out.week, integer(scanner, 2)?.0, name)?,
         Key::WeekOfMonth => set_field(&mut out.week_of_month, integer(scanner, 1)?.0, name)?,
@@ -1025,18 +1225,34 @@ fn set_month(out: &mut FromChar, index: usize, name: &str) -> Result<()> {
 }
 
 fn set_weekday(out: &mut FromChar, index: usize, name: &str) -> Result<()> {
-    set_field(&mut out.weekday, i64::try_from(index).unwrap_or(0) + 1, name)
+    set_field(
+        &mut out.weekday,
+        i64::try_from(index).unwrap_or(0) + 1,
+        name,
+    )
 }
 
 /// Reads a time zone offset: `[+|-]HH` and, with `minutes`, an optional `:MM`.
-fn read_offset(scanner: &mut Scanner<'_>, out: &mut FromChar, name: &str, extra_skip: i64, minutes: bool) -> Result<()> {
+fn read_offset(
+    scanner: &mut Scanner<'_>,
+    out: &mut FromChar,
+    name: &str,
+    extra_skip: i64,
+    minutes: bool,
+) -> Result<()> {
     match scanner.peek() {
         Some(sign @ ('+' | '-' | ' ')) => {
             out.tz_sign = if sign == '-' { -1 } else { 1 };
             scanner.advance();
         }
         // A minus may have been taken for a separator.
-        _ => out.tz_sign = if extra_skip > 0 && scanner.previous() == Some('-') { -1 } else { 1 },
+        _ => {
+            out.tz_sign = if extra_skip > 0 && scanner.previous() == Some('-') {
+                -1
+            } else {
+                1
+            }
+        }
     }
     out.tz_hours = read_field_integer(scanner, 2, false, name)?.0;
     if minutes && scanner.peek() == Some(':') {
@@ -1049,7 +1265,8 @@ fn read_offset(scanner: &mut Scanner<'_>, out: &mut FromChar, name: &str, extra_
 /// The date and time `fields` describe (PostgreSQL's `do_to_timestamp`), and the time zone
 /// offset east of UTC in seconds, if one was given.
 fn assemble(fields: &FromChar, input: &str) -> Result<(NaiveDateTime, Option<i64>)> {
-    let out_of_range = || Error::InvalidDatetime(format!("date/time field value out of range: \"{input}\""));
+    let out_of_range =
+        || Error::InvalidDatetime(format!("date/time field value out of range: \"{input}\""));
     let (mut hour, mut minute, mut second) = (0, 0, 0);
     if fields.seconds_of_day != 0 {
         hour = fields.seconds_of_day / 3600;
@@ -1067,7 +1284,9 @@ fn assemble(fields: &FromChar, input: &str) -> Result<(NaiveDateTime, Option<i64
     }
     if fields.twelve_hour {
         if !(1..=12).contains(&hour) {
-            return Err(Error::InvalidDatetime(format!("hour \"{hour}\" is invalid for the 12-hour clock")));
+            return Err(Error::InvalidDatetime(format!(
+                "hour \"{hour}\" is invalid for the 12-hour clock"
+            )));
         }
         if fields.pm && hour < 12 {
             hour += 12;
@@ -1104,7 +1323,11 @@ fn assemble(fields: &FromChar, input: &str) -> Result<(NaiveDateTime, Option<i64
         if fields.bc {
             century = -century;
         }
-        year = if century >= 0 { (century - 1) * 100 + 1 } else { century * 100 + 1 };
+        year = if century >= 0 {
+            (century - 1) * 100 + 1
+        } else {
+            century * 100 + 1
+        };
     }
     let year_i32 = i32::try_from(year).map_err(|_| out_of_range())?;
 
@@ -1120,7 +1343,8 @@ fn assemble(fields: &FromChar, input: &str) -> Result<(NaiveDateTime, Option<i64
     if fields.week != 0 {
         if iso {
             let week = u32::try_from(fields.week).map_err(|_| out_of_range())?;
-            let monday = NaiveDate::from_isoywd_opt(year_i32, 1, Weekday::Mon).ok_or_else(out_of_range)?;
+            let monday =
+                NaiveDate::from_isoywd_opt(year_i32, 1, Weekday::Mon).ok_or_else(out_of_range)?;
             // Gregorian weekday numbering: Sunday = 1 is the last day of the ISO week.
             let offset = match fields.weekday {
                 0 => 0,
@@ -1128,7 +1352,11 @@ fn assemble(fields: &FromChar, input: &str) -> Result<(NaiveDateTime, Option<i64
                 d => d - 2,
             };
             let days = (i64::from(week) - 1) * 7 + offset;
-            date = Some(monday.checked_add_signed(TimeDelta::days(days)).ok_or_else(out_of_range)?);
+            date = Some(
+                monday
+                    .checked_add_signed(TimeDelta::days(days))
+                    .ok_or_else(out_of_range)?,
+            );
         } else {
             day_of_year = (fields.week - 1) * 7 + 1;
         }
@@ -1150,7 +1378,9 @@ fn assemble(fields: &FromChar, input: &str) -> Result<(NaiveDateTime, Option<i64
     }
     if day_of_year != 0 && (month <= 1 || day <= 1) {
         if year == 0 && !fields.bc {
-            return Err(Error::InvalidDatetime("cannot calculate day of year without year information".into()));
+            return Err(Error::InvalidDatetime(
+                "cannot calculate day of year without year information".into(),
+            ));
         }
         let year_i32 = i32::try_from(year).map_err(|_| out_of_range())?;
         let first = if iso {
@@ -1159,9 +1389,15 @@ fn assemble(fields: &FromChar, input: &str) -> Result<(NaiveDateTime, Option<i64
             NaiveDate::from_ymd_opt(year_i32, 1, 1)
         }
         .ok_or_else(out_of_range)?;
-        let d = first.checked_add_signed(TimeDelta::days(day_of_year - 1)).ok_or_else(out_of_range)?;
+        let d = first
+            .checked_add_signed(TimeDelta::days(day_of_year - 1))
+            .ok_or_else(out_of_range)?;
         if iso {
-            (year, month, day) = (i64::from(d.year()), i64::from(d.month()), i64::from(d.day()));
+            (year, month, day) = (
+                i64::from(d.year()),
+                i64::from(d.month()),
+                i64::from(d.day()),
+            );
         } else {
             if month <= 1 {
                 month = i64::from(d.month());
@@ -1188,7 +1424,8 @@ fn assemble(fields: &FromChar, input: &str) -> Result<(NaiveDateTime, Option<i64
         NaiveTime::from_hms_micro_opt(h, m, s, us)
     })()
     .ok_or_else(out_of_range)?;
-    let offset = (fields.tz_sign != 0).then(|| fields.tz_sign * (fields.tz_hours * 3600 + fields.tz_minutes * 60));
+    let offset = (fields.tz_sign != 0)
+        .then(|| fields.tz_sign * (fields.tz_hours * 3600 + fields.tz_minutes * 60));
     Ok((date.and_time(time), offset))
 }
 
@@ -1206,7 +1443,9 @@ fn to_timestamp(args: &[Value], _: &super::EvalContext) -> Result<Value> {
     let utc = local
         .checked_sub_signed(TimeDelta::seconds(offset.unwrap_or(0)))
         .ok_or_else(|| Error::InvalidDatetime("timestamp out of range".into()))?;
-    Ok(Value::TimestampTz(DateTime::<Utc>::from_naive_utc_and_offset(utc, Utc)))
+    Ok(Value::TimestampTz(
+        DateTime::<Utc>::from_naive_utc_and_offset(utc, Utc),
+    ))
 }
 
 #[cfg(test)]
@@ -1226,16 +1465,28 @@ mod tests {
     #[test]
     fn to_char_numeric_patterns() {
         let s = sample();
-        assert_eq!(fmt(s.clone(), "YYYY-MM-DD HH24:MI:SS"), "2001-02-16 20:38:40");
+        assert_eq!(
+            fmt(s.clone(), "YYYY-MM-DD HH24:MI:SS"),
+            "2001-02-16 20:38:40"
+        );
         assert_eq!(fmt(s.clone(), "HH12:MI AM"), "08:38 PM");
         assert_eq!(fmt(s.clone(), "HH:MI a.m."), "08:38 p.m.");
         assert_eq!(fmt(ts(2001, 2, 16, 0, 5, 0, 0), "HH12 PM pm"), "12 AM am");
-        assert_eq!(fmt(s.clone(), "MS US FF1 FF3 FF6"), "123 123456 1 123 123456");
+        assert_eq!(
+            fmt(s.clone(), "MS US FF1 FF3 FF6"),
+            "123 123456 1 123 123456"
+        );
         assert_eq!(fmt(s.clone(), "SSSS"), "74320");
         assert_eq!(fmt(s.clone(), "Y,YYY YYY YY Y"), "2,001 001 01 1");
-        assert_eq!(fmt(s.clone(), "DDD D ID W WW IW Q CC J"), "047 6 5 3 07 07 1 21 2451957");
+        assert_eq!(
+            fmt(s.clone(), "DDD D ID W WW IW Q CC J"),
+            "047 6 5 3 07 07 1 21 2451957"
+        );
         assert_eq!(fmt(s.clone(), "IYYY IDDD"), "2001 047");
-        assert_eq!(fmt(ts(2006, 1, 1, 0, 0, 0, 0), "IYYY-IW-ID IDDD YYYY"), "2005-52-7 364 2006");
+        assert_eq!(
+            fmt(ts(2006, 1, 1, 0, 0, 0, 0), "IYYY-IW-ID IDDD YYYY"),
+            "2005-52-7 364 2006"
+        );
         assert_eq!(fmt(s.clone(), "RM rm"), "II   ii  ");
         assert_eq!(fmt(s, "FMRM"), "II");
     }
@@ -1243,12 +1494,21 @@ mod tests {
     #[test]
     fn to_char_names_and_fill_mode() {
         let s = sample();
-        assert_eq!(fmt(s.clone(), "Month|MONTH|month"), "February |FEBRUARY |february ");
+        assert_eq!(
+            fmt(s.clone(), "Month|MONTH|month"),
+            "February |FEBRUARY |february "
+        );
         assert_eq!(fmt(s.clone(), "FMMonth FMDay"), "February Friday");
-        assert_eq!(fmt(s.clone(), "Mon MON mon Dy DY dy"), "Feb FEB feb Fri FRI fri");
+        assert_eq!(
+            fmt(s.clone(), "Mon MON mon Dy DY dy"),
+            "Feb FEB feb Fri FRI fri"
+        );
         assert_eq!(fmt(s.clone(), "Day,"), "Friday   ,");
         assert_eq!(fmt(s.clone(), "FMDD FMMM FMHH24"), "16 2 20");
-        assert_eq!(fmt(ts(2001, 2, 3, 4, 5, 6, 0), "FMDD/FMMM FMHH12:MI"), "3/2 4:05");
+        assert_eq!(
+            fmt(ts(2001, 2, 3, 4, 5, 6, 0), "FMDD/FMMM FMHH12:MI"),
+            "3/2 4:05"
+        );
         assert_eq!(fmt(s.clone(), "TMMonth"), "February ");
     }
 
@@ -1261,7 +1521,10 @@ mod tests {
         assert_eq!(fmt(ts(2001, 2, 3, 0, 0, 0, 0), "FMDDth"), "3rd");
         assert_eq!(fmt(ts(2001, 2, 11, 0, 0, 0, 0), "FMDDth"), "11th");
         assert_eq!(fmt(ts(2001, 2, 22, 0, 0, 0, 0), "FMDDth"), "22nd");
-        assert_eq!(fmt(s.clone(), "\"Year\" YYYY \"\\\"q\\\"\""), "Year 2001 \"q\"");
+        assert_eq!(
+            fmt(s.clone(), "\"Year\" YYYY \"\\\"q\\\"\""),
+            "Year 2001 \"q\""
+        );
         assert_eq!(fmt(s.clone(), "YYYY \\\"x"), "2001 \"x");
         assert_eq!(fmt(s.clone(), "BC AD b.c."), "AD AD a.d.");
         assert_eq!(fmt(ts(0, 3, 1, 0, 0, 0, 0), "YYYY BC CC"), "0001 BC -01");
@@ -1273,7 +1536,10 @@ mod tests {
     #[test]
     fn to_char_time_zones() {
         let tz = Value::TimestampTz(naive(2001, 2, 16, 20, 38, 40, 0).and_utc());
-        assert_eq!(fmt(tz.clone(), "HH24 TZ tz OF TZH:TZM"), "20 UTC utc +00 +00:00");
+        assert_eq!(
+            fmt(tz.clone(), "HH24 TZ tz OF TZH:TZM"),
+            "20 UTC utc +00 +00:00"
+        );
         assert_eq!(fmt(sample(), "HH24 TZ|"), "20 |");
         // A date is formatted as the midnight of its day.
         assert_eq!(fmt(date(2024, 3, 5), "YYYY-MM-DD HH24"), "2024-03-05 00");
@@ -1283,13 +1549,27 @@ mod tests {
     #[test]
     fn to_char_intervals() {
         let hour = 3_600_000_000;
-        let value = Value::Interval(Interval { months: 14, days: 3, micros: 25 * hour + 61_500_000 });
-        assert_eq!(fmt(value.clone(), "YYYY MM DD HH24:MI:SS.MS"), "0001 02 03 25:01:01.500");
+        let value = Value::Interval(Interval {
+            months: 14,
+            days: 3,
+            micros: 25 * hour + 61_500_000,
+        });
+        assert_eq!(
+            fmt(value.clone(), "YYYY MM DD HH24:MI:SS.MS"),
+            "0001 02 03 25:01:01.500"
+        );
         assert_eq!(fmt(value.clone(), "HH12 DDD"), "01 423");
-        let negative = Value::Interval(Interval { months: 0, days: 0, micros: -(2 * hour) });
+        let negative = Value::Interval(Interval {
+            months: 0,
+            days: 0,
+            micros: -(2 * hour),
+        });
         assert_eq!(fmt(negative, "HH24:MI"), "-02:00");
         let err = call("to_char", &[value, t("Month")]).unwrap_err();
-        assert_eq!(err.to_string(), "invalid format specification for an interval value");
+        assert_eq!(
+            err.to_string(),
+            "invalid format specification for an interval value"
+        );
     }
 
     fn parse_date(input: &str, template: &str) -> Result<Value> {
@@ -1306,29 +1586,71 @@ mod tests {
 
     #[test]
     fn to_date_reads_common_templates() {
-        assert_eq!(parse_date("2024-03-05", "YYYY-MM-DD").unwrap(), date(2024, 3, 5));
-        assert_eq!(parse_date("05 Dec 2000", "DD Mon YYYY").unwrap(), date(2000, 12, 5));
-        assert_eq!(parse_date("05 december 2000", "DD Month YYYY").unwrap(), date(2000, 12, 5));
-        assert_eq!(parse_date("20240305", "YYYYMMDD").unwrap(), date(2024, 3, 5));
-        assert_eq!(parse_date("2024/3/5", "YYYY-MM-DD").unwrap(), date(2024, 3, 5));
-        assert_eq!(parse_date("  2024  3 5", "YYYY MM DD").unwrap(), date(2024, 3, 5));
+        assert_eq!(
+            parse_date("2024-03-05", "YYYY-MM-DD").unwrap(),
+            date(2024, 3, 5)
+        );
+        assert_eq!(
+            parse_date("05 Dec 2000", "DD Mon YYYY").unwrap(),
+            date(2000, 12, 5)
+        );
+        assert_eq!(
+            parse_date("05 december 2000", "DD Month YYYY").unwrap(),
+            date(2000, 12, 5)
+        );
+        assert_eq!(
+            parse_date("20240305", "YYYYMMDD").unwrap(),
+            date(2024, 3, 5)
+        );
+        assert_eq!(
+            parse_date("2024/3/5", "YYYY-MM-DD").unwrap(),
+            date(2024, 3, 5)
+        );
+        assert_eq!(
+            parse_date("  2024  3 5", "YYYY MM DD").unwrap(),
+            date(2024, 3, 5)
+        );
         assert_eq!(parse_date("5.3.24", "DD.MM.YY").unwrap(), date(2024, 3, 5));
         assert_eq!(parse_date("5.3.95", "DD.MM.YY").unwrap(), date(1995, 3, 5));
-        assert_eq!(parse_date("2024 060", "YYYY DDD").unwrap(), date(2024, 2, 29));
+        assert_eq!(
+            parse_date("2024 060", "YYYY DDD").unwrap(),
+            date(2024, 2, 29)
+        );
         assert_eq!(parse_date("2451545", "J").unwrap(), date(2000, 1, 1));
-        assert_eq!(parse_date("2,024-01-02", "Y,YYY-MM-DD").unwrap(), date(2024, 1, 2));
-        assert_eq!(parse_date("0044-03-15 BC", "YYYY-MM-DD BC").unwrap(), date(-43, 3, 15));
-        assert_eq!(parse_date("2024-III-05", "YYYY-RM-DD").unwrap(), date(2024, 3, 5));
-        assert_eq!(parse_date("2024-W10-2", "IYYY-\"W\"IW-ID").unwrap(), date(2024, 3, 5));
-        assert_eq!(parse_date("1st March 2024", "DDth FMMonth YYYY").unwrap(), date(2024, 3, 1));
-        assert_eq!(parse_date("Tuesday 2024-03-05", "Day YYYY-MM-DD").unwrap(), date(2024, 3, 5));
+        assert_eq!(
+            parse_date("2,024-01-02", "Y,YYY-MM-DD").unwrap(),
+            date(2024, 1, 2)
+        );
+        assert_eq!(
+            parse_date("0044-03-15 BC", "YYYY-MM-DD BC").unwrap(),
+            date(-43, 3, 15)
+        );
+        assert_eq!(
+            parse_date("2024-III-05", "YYYY-RM-DD").unwrap(),
+            date(2024, 3, 5)
+        );
+        assert_eq!(
+            parse_date("2024-W10-2", "IYYY-\"W\"IW-ID").unwrap(),
+            date(2024, 3, 5)
+        );
+        assert_eq!(
+            parse_date("1st March 2024", "DDth FMMonth YYYY").unwrap(),
+            date(2024, 3, 1)
+        );
+        assert_eq!(
+            parse_date("Tuesday 2024-03-05", "Day YYYY-MM-DD").unwrap(),
+            date(2024, 3, 5)
+        );
         assert_eq!(parse_date("21 05", "CC YY").unwrap(), date(2005, 1, 1));
     }
 
     #[test]
     fn to_date_rejects_bad_input() {
         let err = parse_date("2024-13-01", "YYYY-MM-DD").unwrap_err();
-        assert_eq!(err.to_string(), "date/time field value out of range: \"2024-13-01\"");
+        assert_eq!(
+            err.to_string(),
+            "date/time field value out of range: \"2024-13-01\""
+        );
         assert!(parse_date("2023-02-29", "YYYY-MM-DD").is_err());
         let err = parse_date("2024-xx-01", "YYYY-MM-DD").unwrap_err();
         assert_eq!(err.to_string(), "invalid value \"xx-01\" for \"MM\"");
@@ -1339,24 +1661,60 @@ mod tests {
         assert!(parse_date("2024 Mar 04", "YYYY MM DD").is_err());
         assert!(parse_date("2024-W10-2 03", "IYYY-\"W\"IW-ID MM").is_err());
         let err = parse_date("2024 3 4", "YYYY MM MM").unwrap_err();
-        assert_eq!(err.to_string(), "conflicting values for \"MM\" field in formatting string");
+        assert_eq!(
+            err.to_string(),
+            "conflicting values for \"MM\" field in formatting string"
+        );
         assert!(parse_date("99999999999", "YYYY").is_err());
     }
 
     #[test]
     fn to_timestamp_reads_times_and_zones() {
-        assert_eq!(parse_ts("2024-03-05 14:30:15", "YYYY-MM-DD HH24:MI:SS").unwrap(), utc(2024, 3, 5, 14, 30, 15, 0));
-        assert_eq!(parse_ts("2024-03-05 02:30 PM", "YYYY-MM-DD HH:MI AM").unwrap(), utc(2024, 3, 5, 14, 30, 0, 0));
-        assert_eq!(parse_ts("2024-03-05 12:30 a.m.", "YYYY-MM-DD HH12:MI a.m.").unwrap(), utc(2024, 3, 5, 0, 30, 0, 0));
-        assert_eq!(parse_ts("2024-03-05 10:00:00.5", "YYYY-MM-DD HH24:MI:SS.MS").unwrap(), utc(2024, 3, 5, 10, 0, 0, 500_000));
-        assert_eq!(parse_ts("10:00:00.000123", "HH24:MI:SS.US").unwrap(), utc(0, 1, 1, 10, 0, 0, 123));
-        assert_eq!(parse_ts("10:00:00.12", "HH24:MI:SS.FF3").unwrap(), utc(0, 1, 1, 10, 0, 0, 120_000));
-        assert_eq!(parse_ts("2024-03-05 10:00 +02", "YYYY-MM-DD HH24:MI TZH").unwrap(), utc(2024, 3, 5, 8, 0, 0, 0));
-        assert_eq!(parse_ts("2024-03-05 10:00 -05:30", "YYYY-MM-DD HH24:MI OF").unwrap(), utc(2024, 3, 5, 15, 30, 0, 0));
-        assert_eq!(parse_ts("2024-03-05 10:00 UTC", "YYYY-MM-DD HH24:MI TZ").unwrap(), utc(2024, 3, 5, 10, 0, 0, 0));
-        assert_eq!(parse_ts("37800", "SSSS").unwrap(), utc(0, 1, 1, 10, 30, 0, 0));
+        assert_eq!(
+            parse_ts("2024-03-05 14:30:15", "YYYY-MM-DD HH24:MI:SS").unwrap(),
+            utc(2024, 3, 5, 14, 30, 15, 0)
+        );
+        assert_eq!(
+            parse_ts("2024-03-05 02:30 PM", "YYYY-MM-DD HH:MI AM").unwrap(),
+            utc(2024, 3, 5, 14, 30, 0, 0)
+        );
+        assert_eq!(
+            parse_ts("2024-03-05 12:30 a.m.", "YYYY-MM-DD HH12:MI a.m.").unwrap(),
+            utc(2024, 3, 5, 0, 30, 0, 0)
+        );
+        assert_eq!(
+            parse_ts("2024-03-05 10:00:00.5", "YYYY-MM-DD HH24:MI:SS.MS").unwrap(),
+            utc(2024, 3, 5, 10, 0, 0, 500_000)
+        );
+        assert_eq!(
+            parse_ts("10:00:00.000123", "HH24:MI:SS.US").unwrap(),
+            utc(0, 1, 1, 10, 0, 0, 123)
+        );
+        assert_eq!(
+            parse_ts("10:00:00.12", "HH24:MI:SS.FF3").unwrap(),
+            utc(0, 1, 1, 10, 0, 0, 120_000)
+        );
+        assert_eq!(
+            parse_ts("2024-03-05 10:00 +02", "YYYY-MM-DD HH24:MI TZH").unwrap(),
+            utc(2024, 3, 5, 8, 0, 0, 0)
+        );
+        assert_eq!(
+            parse_ts("2024-03-05 10:00 -05:30", "YYYY-MM-DD HH24:MI OF").unwrap(),
+            utc(2024, 3, 5, 15, 30, 0, 0)
+        );
+        assert_eq!(
+            parse_ts("2024-03-05 10:00 UTC", "YYYY-MM-DD HH24:MI TZ").unwrap(),
+            utc(2024, 3, 5, 10, 0, 0, 0)
+        );
+        assert_eq!(
+            parse_ts("37800", "SSSS").unwrap(),
+            utc(0, 1, 1, 10, 30, 0, 0)
+        );
         let err = parse_ts("13:00 PM", "HH:MI PM").unwrap_err();
-        assert_eq!(err.to_string(), "hour \"13\" is invalid for the 12-hour clock");
+        assert_eq!(
+            err.to_string(),
+            "hour \"13\" is invalid for the 12-hour clock"
+        );
         assert!(parse_ts("25:00", "HH24:MI").is_err());
         assert!(parse_ts("2024-03-05 10:00 XYZ", "YYYY-MM-DD HH24:MI TZ").is_err());
     }
@@ -1365,7 +1723,10 @@ mod tests {
     fn round_trips_through_to_char() {
         let template = "YYYY-MM-DD HH24:MI:SS.US";
         let formatted = fmt(sample(), template);
-        assert_eq!(parse_ts(&formatted, template).unwrap(), utc(2001, 2, 16, 20, 38, 40, 123_456));
+        assert_eq!(
+            parse_ts(&formatted, template).unwrap(),
+            utc(2001, 2, 16, 20, 38, 40, 123_456)
+        );
     }
 
     #[test]
@@ -1374,7 +1735,12 @@ mod tests {
         assert_eq!(
             nodes,
             vec![
-                Node::Field { key: Key::Hour24, name: "HH24", fill: true, ordinal: Some(false) },
+                Node::Field {
+                    key: Key::Hour24,
+                    name: "HH24",
+                    fill: true,
+                    ordinal: Some(false)
+                },
                 Node::Separator(':'),
                 Node::Literal('a'),
                 Node::Literal('x'),

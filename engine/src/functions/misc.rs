@@ -9,10 +9,15 @@ pub(super) const FUNCTIONS: &[FunctionDef] = &[
     // uuid_generate_v4 is the uuid-ossp extension's name for the same thing.
     FunctionDef::new(
         &["gen_random_uuid", "uuid_generate_v4"],
-        &[fixed(&[], Uuid, |_, _| Ok(Value::Uuid(uuid::Uuid::new_v4())))],
+        &[fixed(&[], Uuid, |_, _| {
+            Ok(Value::Uuid(uuid::Uuid::new_v4()))
+        })],
     )
     .volatile(),
-    FunctionDef::new(&["version"], &[fixed(&[], Text, |_, _| Ok(Value::text(version_string())))]),
+    FunctionDef::new(
+        &["version"],
+        &[fixed(&[], Text, |_, _| Ok(Value::text(version_string())))],
+    ),
 ];
 
 /// `tether <crate version>`.

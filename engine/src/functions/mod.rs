@@ -6,7 +6,8 @@
 //! expression; the executor then calls [`ScalarFunction::call`] per row.
 //!
 //! Each family of functions lives in its own file and exports a table of
-//! [`FunctionDef`](signature::FunctionDef)s: `string.rs`, `regexp.rs`, `math.rs`,
+//! `FunctionDef`s: `string.rs`, `regexp.rs`, `math.rs` (with the
+//! arbitrary-precision numeric forms of `exp`/`ln`/`log`/`power` in `numeric_math.rs`),
 //! `comparison.rs` (greatest/least), `datetime.rs`, `datetime_fields.rs` (date_trunc, date_part,
 //! extract), `format_datetime.rs` / `format_number.rs` (to_char, to_date, to_timestamp) and
 //! `misc.rs`. `signature.rs` holds the overload-matching rules, `args.rs` the run-time argument
@@ -21,7 +22,10 @@
 //! | `SUBSTRING(s FROM a FOR b)` | `substring(s, a, b)` (`substring(s, a)` without `FOR`) |
 //! | `TRIM([BOTH] x FROM y)` / `LEADING` / `TRAILING` | `btrim(y, x)` / `ltrim(y, x)` / `rtrim(y, x)` |
 //! | `CEIL(x)` / `CEILING(x)` / `FLOOR(x)` | `ceil(x)` / `ceiling(x)` / `floor(x)` |
+//! | `SUBSTRING(s FROM 'pattern')` | `substring(s, 'pattern')` (an untyped or text second argument selects the regular-expression form) |
 //! | `CURRENT_DATE` / `CURRENT_TIMESTAMP` / `LOCALTIMESTAMP` / `CURRENT_TIME` / `LOCALTIME` | the function of that name with no arguments |
+//! | `a ~ b` / `a ~* b` / `a !~ b` | `regexp_like(a, b)` / `regexp_like(a, b, 'i')` / `NOT regexp_like(a, b)` |
+//! | `a ^ b` | `power(a, b)` |
 //!
 //! `COALESCE`, `NULLIF`, `CASE` and the aggregates are not here: they are evaluated lazily by the
 //! executor.
@@ -34,6 +38,7 @@ mod format_datetime;
 mod format_number;
 mod math;
 mod misc;
+mod numeric_math;
 mod regexp;
 mod signature;
 mod string;
@@ -59,13 +64,19 @@ pub struct EvalContext {
 impl EvalContext {
     /// A context for a statement and transaction starting at these times.
     pub fn new(transaction_time: DateTime<Utc>, statement_time: DateTime<Utc>) -> Self {
-        EvalContext { transaction_time, statement_time }
+        EvalContext {
+            transaction_time,
+            statement_time,
+        }
     }
 
     /// A context whose transaction and statement both start now (an autocommit statement).
     pub fn now() -> Self {
         let now = Utc::now();
-        EvalContext { transaction_time: now, statement_time: now }
+        EvalContext {
+            transaction_time: now,
+            statement_time: now,
+        }
     }
 }
 
@@ -144,7 +155,12 @@ pub fn resolve(name: &str, arg_types: &[DataType]) -> Result<(ScalarFunction, Da
     let name = name.to_ascii_lowercase();
     let mut best: Option<(Score, ScalarFunction, DataType)> = None;
     for def in definitions() {
-        let Some(canonical) = def.names.iter().copied().find(|candidate| *candidate == name) else {
+        let Some(canonical) = def
+            .names
+            .iter()
+            .copied()
+            .find(|candidate| *candidate == name)
+        else {
             continue;
         };
         let function = |eval| ScalarFunction {
@@ -161,8 +177,14 @@ pub fn resolve(name: &str, arg_types: &[DataType]) -> Result<(ScalarFunction, Da
             }
             Signatures::Overloads(overloads) => {
                 for overload in overloads {
-                    let Some(score) = overload.score(arg_types) else { continue };
-                    if best.as_ref().map_or(true, |(best_score, ..)| score > *best_score) {
+                    let Some(score) = overload.score(arg_types) else {
+                        continue;
+                    };
+                    let better = match &best {
+                        Some((best_score, ..)) => score > *best_score,
+                        None => true,
+                    };
+                    if better {
                         best = Some((score, function(overload.eval), overload.returns.data_type()));
                     }
                 }
@@ -197,7 +219,10 @@ pub(crate) mod test_support {
 
     /// A fixed context: transaction 2024-03-15 12:30:45.123456 UTC, statement one second later.
     pub(crate) fn ctx() -> EvalContext {
-        let transaction = Utc.with_ymd_and_hms(2024, 3, 15, 12, 30, 45).single().unwrap_or_default()
+        let transaction = Utc
+            .with_ymd_and_hms(2024, 3, 15, 12, 30, 45)
+            .single()
+            .unwrap_or_default()
             + chrono::TimeDelta::microseconds(123_456);
         EvalContext::new(transaction, transaction + chrono::TimeDelta::seconds(1))
     }
@@ -245,7 +270,15 @@ pub(crate) mod test_support {
     }
 
     /// A naive date-time.
-    pub(crate) fn naive(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, micros: u32) -> NaiveDateTime {
+    pub(crate) fn naive(
+        y: i32,
+        mo: u32,
+        d: u32,
+        h: u32,
+        mi: u32,
+        s: u32,
+        micros: u32,
+    ) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(y, mo, d)
             .and_then(|date| date.and_hms_micro_opt(h, mi, s, micros))
             .unwrap_or_default()
@@ -283,7 +316,10 @@ mod tests {
     fn unknown_function_or_overload_is_42883() {
         let err = resolve("no_such_function", &[DataType::Int32, DataType::Text]).unwrap_err();
         assert_eq!(err.sqlstate(), "42883");
-        assert_eq!(err.to_string(), "function no_such_function(integer, text) does not exist");
+        assert_eq!(
+            err.to_string(),
+            "function no_such_function(integer, text) does not exist"
+        );
         let err = resolve("abs", &[DataType::Text]).unwrap_err();
         assert_eq!(err.to_string(), "function abs(text) does not exist");
         let err = resolve("lower", &[]).unwrap_err();
@@ -324,7 +360,10 @@ mod tests {
                     other.names.contains(name)
                         && (other.strict != def.strict || other.volatile != def.volatile)
                 });
-                assert!(!conflicting, "{name} has definitions with different strictness");
+                assert!(
+                    !conflicting,
+                    "{name} has definitions with different strictness"
+                );
             }
         }
         assert!(!is_function("coalesce"));

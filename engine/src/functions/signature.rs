@@ -10,7 +10,9 @@
 //!    `unknown` (an untyped literal, NULL or parameter), which fits any parameter;
 //! 3. the candidate with the most exact matches wins, then the one that coerces to the most
 //!    *preferred* types (`double precision`, `text`, `timestamptz`, `interval`, `boolean`);
-//! 4. remaining ties go to the overload listed first, so tables list the preferred overload first
+//! 4. then the one taking the most `unknown` arguments as `text` (an untyped literal looks like
+//!    a string, so `substring(s, 'a.c')` is the regular-expression form);
+//! 5. remaining ties go to the overload listed first, so tables list the preferred overload first
 //!    (that is also the one an all-`unknown` call gets, as in PostgreSQL).
 
 use super::EvalFn;
@@ -60,7 +62,10 @@ impl Ty {
             Ty::Int64 => DataType::Int64,
             Ty::Float32 => DataType::Float32,
             Ty::Float64 => DataType::Float64,
-            Ty::Numeric => DataType::Numeric { precision: None, scale: None },
+            Ty::Numeric => DataType::Numeric {
+                precision: None,
+                scale: None,
+            },
             Ty::Text => DataType::Text,
             Ty::Bytea => DataType::Bytea,
             Ty::Date => DataType::Date,
@@ -111,7 +116,10 @@ impl Ty {
 
     /// True for the preferred type of its category.
     fn is_preferred(self) -> bool {
-        matches!(self, Ty::Bool | Ty::Float64 | Ty::Text | Ty::TimestampTz | Ty::Interval)
+        matches!(
+            self,
+            Ty::Bool | Ty::Float64 | Ty::Text | Ty::TimestampTz | Ty::Interval
+        )
     }
 
     /// Position in the chain of implicit widening casts within a category, if any.
@@ -157,7 +165,12 @@ pub(super) struct Overload {
 
 /// An overload with a fixed parameter list.
 pub(super) const fn fixed(params: &'static [Ty], returns: Ty, eval: EvalFn) -> Overload {
-    Overload { params, variadic: None, returns, eval }
+    Overload {
+        params,
+        variadic: None,
+        returns,
+        eval,
+    }
 }
 
 /// An overload taking `params` and then one or more arguments of type `rest`.
@@ -167,14 +180,22 @@ pub(super) const fn variadic(
     returns: Ty,
     eval: EvalFn,
 ) -> Overload {
-    Overload { params, variadic: Some(rest), returns, eval }
+    Overload {
+        params,
+        variadic: Some(rest),
+        returns,
+        eval,
+    }
 }
 
-/// How good a candidate overload is for some argument types; higher is better.
+/// How good a candidate overload is for some argument types; higher is better. Fields compare
+/// in order: exact matches, coercions to preferred types, `unknown` arguments taken as text
+/// (PostgreSQL prefers the string category for an untyped literal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct Score {
     exact: usize,
     preferred: usize,
+    unknown_as_text: usize,
 }
 
 impl Overload {
@@ -187,13 +208,20 @@ impl Overload {
         if !arity_ok {
             return None;
         }
-        let mut score = Score { exact: 0, preferred: 0 };
+        let mut score = Score {
+            exact: 0,
+            preferred: 0,
+            unknown_as_text: 0,
+        };
         for (index, arg) in args.iter().enumerate() {
             let param = match self.params.get(index) {
                 Some(param) => *param,
                 None => self.variadic?,
             };
             if *arg == DataType::Unknown {
+                if param == Ty::Text {
+                    score.unknown_as_text += 1;
+                }
                 continue;
             }
             if param == Ty::Any {
@@ -238,23 +266,42 @@ pub(super) struct FunctionDef {
 
 impl FunctionDef {
     /// A strict, non-volatile function with these overloads.
-    pub(super) const fn new(names: &'static [&'static str], overloads: &'static [Overload]) -> Self {
-        FunctionDef { names, strict: true, volatile: false, signatures: Signatures::Overloads(overloads) }
+    pub(super) const fn new(
+        names: &'static [&'static str],
+        overloads: &'static [Overload],
+    ) -> Self {
+        FunctionDef {
+            names,
+            strict: true,
+            volatile: false,
+            signatures: Signatures::Overloads(overloads),
+        }
     }
 
     /// A strict, non-volatile function whose result type is computed by `resolver`.
     pub(super) const fn custom(names: &'static [&'static str], resolver: CustomResolver) -> Self {
-        FunctionDef { names, strict: true, volatile: false, signatures: Signatures::Custom(resolver) }
+        FunctionDef {
+            names,
+            strict: true,
+            volatile: false,
+            signatures: Signatures::Custom(resolver),
+        }
     }
 
     /// The same function, but called with NULL arguments too.
     pub(super) const fn non_strict(self) -> Self {
-        FunctionDef { strict: false, ..self }
+        FunctionDef {
+            strict: false,
+            ..self
+        }
     }
 
     /// The same function, marked volatile (never folded into a constant at prepare time).
     pub(super) const fn volatile(self) -> Self {
-        FunctionDef { volatile: true, ..self }
+        FunctionDef {
+            volatile: true,
+            ..self
+        }
     }
 }
 
@@ -287,11 +334,21 @@ mod tests {
         let int = [DataType::Int32];
         // int -> float8 coerces to a preferred type, int -> numeric does not.
         assert!(float.score(&int) > numeric.score(&int));
-        let num = [DataType::Numeric { precision: Some(10), scale: Some(2) }];
+        let num = [DataType::Numeric {
+            precision: Some(10),
+            scale: Some(2),
+        }];
         assert!(numeric.score(&num) > float.score(&num));
         assert_eq!(float.score(&[DataType::Text]), None);
         assert_eq!(float.score(&[]), None);
         assert!(float.score(&[DataType::Unknown]).is_some());
+        // An untyped literal prefers a text parameter.
+        let by_position = fixed(&[Ty::Text, Ty::Int32], Ty::Text, nothing);
+        let by_pattern = fixed(&[Ty::Text, Ty::Text], Ty::Text, nothing);
+        let args = [DataType::Text, DataType::Unknown];
+        assert!(by_pattern.score(&args) > by_position.score(&args));
+        let args = [DataType::Text, DataType::Int32];
+        assert_eq!(by_pattern.score(&args), None);
     }
 
     #[test]

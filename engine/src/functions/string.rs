@@ -20,57 +20,129 @@ const MAX_RESULT_BYTES: usize = (1 << 30) - 1;
 
 /// The string functions.
 pub(super) const FUNCTIONS: &[FunctionDef] = &[
-    FunctionDef::new(&["lower"], &[fixed(&[Text], Text, |a, _| map_text(a, str::to_lowercase))]),
-    FunctionDef::new(&["upper"], &[fixed(&[Text], Text, |a, _| map_text(a, str::to_uppercase))]),
+    FunctionDef::new(
+        &["lower"],
+        &[fixed(&[Text], Text, |a, _| map_text(a, str::to_lowercase))],
+    ),
+    FunctionDef::new(
+        &["upper"],
+        &[fixed(&[Text], Text, |a, _| map_text(a, str::to_uppercase))],
+    ),
     FunctionDef::new(
         &["length", "char_length", "character_length"],
-        &[fixed(&[Text], Int32, char_length), fixed(&[Bytea], Int32, octet_length)],
+        &[
+            fixed(&[Text], Int32, char_length),
+            fixed(&[Bytea], Int32, octet_length),
+        ],
+    ),
+    FunctionDef::new(
+        &["bit_length"],
+        &[
+            fixed(&[Text], Int32, bit_length),
+            fixed(&[Bytea], Int32, bit_length),
+        ],
     ),
     FunctionDef::new(
         &["octet_length"],
-        &[fixed(&[Text], Int32, octet_length), fixed(&[Bytea], Int32, octet_length)],
+        &[
+            fixed(&[Text], Int32, octet_length),
+            fixed(&[Bytea], Int32, octet_length),
+        ],
     ),
     FunctionDef::new(
         &["substr", "substring"],
-        &[fixed(&[Text, Int32], Text, substring), fixed(&[Text, Int32, Int32], Text, substring)],
+        &[
+            fixed(&[Text, Int32], Text, substring),
+            fixed(&[Text, Int32, Int32], Text, substring),
+        ],
     ),
     FunctionDef::new(&["strpos"], &[fixed(&[Text, Text], Int32, strpos)]),
     FunctionDef::new(
         &["btrim", "trim"],
-        &[fixed(&[Text], Text, |a, _| trim(a, Ends::Both)), fixed(&[Text, Text], Text, |a, _| trim(a, Ends::Both))],
+        &[
+            fixed(&[Text], Text, |a, _| trim(a, Ends::Both)),
+            fixed(&[Text, Text], Text, |a, _| trim(a, Ends::Both)),
+        ],
     ),
     FunctionDef::new(
         &["ltrim"],
-        &[fixed(&[Text], Text, |a, _| trim(a, Ends::Leading)), fixed(&[Text, Text], Text, |a, _| trim(a, Ends::Leading))],
+        &[
+            fixed(&[Text], Text, |a, _| trim(a, Ends::Leading)),
+            fixed(&[Text, Text], Text, |a, _| trim(a, Ends::Leading)),
+        ],
     ),
     FunctionDef::new(
         &["rtrim"],
-        &[fixed(&[Text], Text, |a, _| trim(a, Ends::Trailing)), fixed(&[Text, Text], Text, |a, _| trim(a, Ends::Trailing))],
+        &[
+            fixed(&[Text], Text, |a, _| trim(a, Ends::Trailing)),
+            fixed(&[Text, Text], Text, |a, _| trim(a, Ends::Trailing)),
+        ],
     ),
     FunctionDef::new(&["replace"], &[fixed(&[Text, Text, Text], Text, replace)]),
     FunctionDef::new(&["concat"], &[variadic(&[], Any, Text, concat)]).non_strict(),
     FunctionDef::new(&["concat_ws"], &[variadic(&[Text], Any, Text, concat_ws)]).non_strict(),
-    FunctionDef::new(&["left"], &[fixed(&[Text, Int32], Text, |a, _| keep_end(a, End::Left))]),
-    FunctionDef::new(&["right"], &[fixed(&[Text, Int32], Text, |a, _| keep_end(a, End::Right))]),
+    FunctionDef::new(
+        &["left"],
+        &[fixed(&[Text, Int32], Text, |a, _| keep_end(a, End::Left))],
+    ),
+    FunctionDef::new(
+        &["right"],
+        &[fixed(&[Text, Int32], Text, |a, _| keep_end(a, End::Right))],
+    ),
     FunctionDef::new(
         &["lpad"],
-        &[fixed(&[Text, Int32], Text, |a, _| pad(a, End::Left)), fixed(&[Text, Int32, Text], Text, |a, _| pad(a, End::Left))],
+        &[
+            fixed(&[Text, Int32], Text, |a, _| pad(a, End::Left)),
+            fixed(&[Text, Int32, Text], Text, |a, _| pad(a, End::Left)),
+        ],
     ),
     FunctionDef::new(
         &["rpad"],
-        &[fixed(&[Text, Int32], Text, |a, _| pad(a, End::Right)), fixed(&[Text, Int32, Text], Text, |a, _| pad(a, End::Right))],
+        &[
+            fixed(&[Text, Int32], Text, |a, _| pad(a, End::Right)),
+            fixed(&[Text, Int32, Text], Text, |a, _| pad(a, End::Right)),
+        ],
     ),
     FunctionDef::new(&["repeat"], &[fixed(&[Text, Int32], Text, repeat)]),
-    FunctionDef::new(&["reverse"], &[fixed(&[Text], Text, |a, _| map_text(a, |s| s.chars().rev().collect()))]),
-    FunctionDef::new(&["split_part"], &[fixed(&[Text, Text, Int32], Text, split_part)]),
-    FunctionDef::new(&["initcap"], &[fixed(&[Text], Text, |a, _| map_text(a, initcap))]),
+    FunctionDef::new(
+        &["reverse"],
+        &[fixed(&[Text], Text, |a, _| {
+            map_text(a, |s| s.chars().rev().collect())
+        })],
+    ),
+    FunctionDef::new(
+        &["split_part"],
+        &[fixed(&[Text, Text, Int32], Text, split_part)],
+    ),
+    FunctionDef::new(
+        &["initcap"],
+        &[fixed(&[Text], Text, |a, _| map_text(a, initcap))],
+    ),
     FunctionDef::new(&["starts_with"], &[fixed(&[Text, Text], Bool, starts_with)]),
-    FunctionDef::new(&["md5"], &[fixed(&[Text], Text, md5_hex), fixed(&[Bytea], Text, md5_hex)]),
+    FunctionDef::new(
+        &["md5"],
+        &[
+            fixed(&[Text], Text, md5_hex),
+            fixed(&[Bytea], Text, md5_hex),
+        ],
+    ),
     FunctionDef::new(&["ascii"], &[fixed(&[Text], Int32, ascii)]),
     FunctionDef::new(&["chr"], &[fixed(&[Int32], Text, chr)]),
-    FunctionDef::new(&["to_hex"], &[fixed(&[Int32], Text, to_hex_32), fixed(&[Int64], Text, to_hex_64)]),
-    FunctionDef::new(&["translate"], &[fixed(&[Text, Text, Text], Text, translate)]),
-    FunctionDef::new(&["quote_literal"], &[fixed(&[Text], Text, |a, _| map_text(a, quote_literal))]),
+    FunctionDef::new(
+        &["to_hex"],
+        &[
+            fixed(&[Int32], Text, to_hex_32),
+            fixed(&[Int64], Text, to_hex_64),
+        ],
+    ),
+    FunctionDef::new(
+        &["translate"],
+        &[fixed(&[Text, Text, Text], Text, translate)],
+    ),
+    FunctionDef::new(
+        &["quote_literal"],
+        &[fixed(&[Text], Text, |a, _| map_text(a, quote_literal))],
+    ),
 ];
 
 /// Applies a `&str -> String` function to the first argument.
@@ -96,6 +168,16 @@ fn char_length(args: &[Value], _: &EvalContext) -> Result<Value> {
     }
 }
 
+fn bit_length(args: &[Value], ctx: &EvalContext) -> Result<Value> {
+    match octet_length(args, ctx)? {
+        Value::Int32(bytes) => bytes
+            .checked_mul(8)
+            .map(Value::Int32)
+            .ok_or_else(|| Error::NumericOutOfRange("integer out of range".into())),
+        other => Ok(other),
+    }
+}
+
 fn octet_length(args: &[Value], _: &EvalContext) -> Result<Value> {
     match arg(args, 0)? {
         Value::Bytea(b) => int_value(b.len()),
@@ -108,7 +190,9 @@ fn octet_length(args: &[Value], _: &EvalContext) -> Result<Value> {
 pub(super) fn substring_chars(s: &str, start: i64, count: Option<i64>) -> Result<String> {
     let end = match count {
         Some(count) if count < 0 => {
-            return Err(Error::DataException("negative substring length not allowed".into()))
+            return Err(Error::DataException(
+                "negative substring length not allowed".into(),
+            ))
         }
         Some(count) => start.saturating_add(count),
         None => i64::MAX,
@@ -133,7 +217,9 @@ fn strpos(args: &[Value], _: &EvalContext) -> Result<Value> {
     let haystack = text(args, 0)?;
     let needle = text(args, 1)?;
     match haystack.find(needle.as_ref()) {
-        Some(byte_index) => int_value(haystack.get(..byte_index).map_or(0, |p| p.chars().count()) + 1),
+        Some(byte_index) => {
+            int_value(haystack.get(..byte_index).map_or(0, |p| p.chars().count()) + 1)
+        }
         None => Ok(Value::Int32(0)),
     }
 }
@@ -195,7 +281,10 @@ fn concat_ws(args: &[Value], _: &EvalContext) -> Result<Value> {
         return Ok(Value::Null);
     }
     let separator = value_text(separator)?;
-    Ok(Value::text(join_non_null(args.get(1..).unwrap_or_default(), &separator)?))
+    Ok(Value::text(join_non_null(
+        args.get(1..).unwrap_or_default(),
+        &separator,
+    )?))
 }
 
 #[derive(Clone, Copy)]
@@ -259,18 +348,26 @@ fn split_part(args: &[Value], _: &EvalContext) -> Result<Value> {
     let delimiter = text(args, 1)?;
     let field = int32(args, 2)?;
     if field == 0 {
-        return Err(Error::InvalidParameterValue("field position must not be zero".into()));
+        return Err(Error::InvalidParameterValue(
+            "field position must not be zero".into(),
+        ));
     }
     if s.is_empty() {
         return Ok(Value::text(""));
     }
-    let fields: Vec<&str> =
-        if delimiter.is_empty() { vec![s.as_ref()] } else { s.split(delimiter.as_ref()).collect() };
+    let fields: Vec<&str> = if delimiter.is_empty() {
+        vec![s.as_ref()]
+    } else {
+        s.split(delimiter.as_ref()).collect()
+    };
     let index = usize::try_from(field.unsigned_abs()).unwrap_or(usize::MAX) - 1;
     let chosen = if field > 0 {
         fields.get(index)
     } else {
-        fields.len().checked_sub(index + 1).and_then(|i| fields.get(i))
+        fields
+            .len()
+            .checked_sub(index + 1)
+            .and_then(|i| fields.get(i))
     };
     Ok(Value::text(chosen.copied().unwrap_or("")))
 }
@@ -291,7 +388,9 @@ fn initcap(s: &str) -> String {
 }
 
 fn starts_with(args: &[Value], _: &EvalContext) -> Result<Value> {
-    Ok(Value::Bool(text(args, 0)?.starts_with(text(args, 1)?.as_ref())))
+    Ok(Value::Bool(
+        text(args, 0)?.starts_with(text(args, 1)?.as_ref()),
+    ))
 }
 
 fn md5_hex(args: &[Value], _: &EvalContext) -> Result<Value> {
@@ -314,7 +413,9 @@ fn ascii(args: &[Value], _: &EvalContext) -> Result<Value> {
 fn chr(args: &[Value], _: &EvalContext) -> Result<Value> {
     let code = int32(args, 0)?;
     if code == 0 {
-        return Err(Error::InvalidParameterValue("null character not permitted".into()));
+        return Err(Error::InvalidParameterValue(
+            "null character not permitted".into(),
+        ));
     }
     let code = u32::try_from(code)
         .map_err(|_| Error::InvalidParameterValue("character number must be positive".into()))?;
@@ -324,7 +425,9 @@ fn chr(args: &[Value], _: &EvalContext) -> Result<Value> {
         )));
     }
     let c = char::from_u32(code).ok_or_else(|| {
-        Error::InvalidParameterValue(format!("requested character not valid for encoding: {code}"))
+        Error::InvalidParameterValue(format!(
+            "requested character not valid for encoding: {code}"
+        ))
     })?;
     Ok(Value::text(c.to_string()))
 }
@@ -382,7 +485,10 @@ mod tests {
     fn case_functions() {
         assert_eq!(s("lower", &[t("HeLLo Ä")]), "hello ä");
         assert_eq!(s("upper", &[t("straße")]), "STRASSE");
-        assert_eq!(s("initcap", &[t("hi THOMAS o'neil 2nd-place")]), "Hi Thomas O'Neil 2nd-Place");
+        assert_eq!(
+            s("initcap", &[t("hi THOMAS o'neil 2nd-place")]),
+            "Hi Thomas O'Neil 2nd-Place"
+        );
         assert_eq!(call("lower", &[Value::Null]).unwrap(), Value::Null);
     }
 
@@ -390,12 +496,32 @@ mod tests {
     fn lengths_count_characters_or_bytes() {
         assert_eq!(call("length", &[t("jöse")]).unwrap(), Value::Int32(4));
         assert_eq!(call("char_length", &[t("")]).unwrap(), Value::Int32(0));
-        assert_eq!(call("character_length", &[t("ab")]).unwrap(), Value::Int32(2));
+        assert_eq!(
+            call("character_length", &[t("ab")]).unwrap(),
+            Value::Int32(2)
+        );
         assert_eq!(call("octet_length", &[t("jöse")]).unwrap(), Value::Int32(5));
-        assert_eq!(call("length", &[Value::from(vec![1u8, 2, 3])]).unwrap(), Value::Int32(3));
-        assert_eq!(call("octet_length", &[Value::from(vec![1u8])]).unwrap(), Value::Int32(1));
-        assert_eq!(result_type("length", &[DataType::Varchar(Some(3))]).unwrap(), DataType::Int32);
-        assert_eq!(result_type("length", &[DataType::Unknown]).unwrap(), DataType::Int32);
+        assert_eq!(call("bit_length", &[t("jöse")]).unwrap(), Value::Int32(40));
+        assert_eq!(
+            call("bit_length", &[Value::from(vec![1u8, 2])]).unwrap(),
+            Value::Int32(16)
+        );
+        assert_eq!(
+            call("length", &[Value::from(vec![1u8, 2, 3])]).unwrap(),
+            Value::Int32(3)
+        );
+        assert_eq!(
+            call("octet_length", &[Value::from(vec![1u8])]).unwrap(),
+            Value::Int32(1)
+        );
+        assert_eq!(
+            result_type("length", &[DataType::Varchar(Some(3))]).unwrap(),
+            DataType::Int32
+        );
+        assert_eq!(
+            result_type("length", &[DataType::Unknown]).unwrap(),
+            DataType::Int32
+        );
         assert!(result_type("length", &[DataType::Int32]).is_err());
     }
 
@@ -419,18 +545,36 @@ mod tests {
         assert_eq!(err.to_string(), "negative substring length not allowed");
         // An untyped argument is read as an integer.
         let types = [DataType::Text, DataType::Unknown];
-        assert_eq!(as_text(&call_typed("substr", &types, &[t("Thomas"), t("4")]).unwrap()), "mas");
+        assert_eq!(
+            as_text(&call_typed("substr", &types, &[t("Thomas"), t("4")]).unwrap()),
+            "mas"
+        );
         // A bound parameter of another type is formatted as text.
         let types = [DataType::Unknown];
-        assert_eq!(call_typed("length", &types, &[Value::Int32(1234)]).unwrap(), Value::Int32(4));
+        assert_eq!(
+            call_typed("length", &types, &[Value::Int32(1234)]).unwrap(),
+            Value::Int32(4)
+        );
     }
 
     #[test]
     fn strpos_counts_characters() {
-        assert_eq!(call("strpos", &[t("high"), t("ig")]).unwrap(), Value::Int32(2));
-        assert_eq!(call("strpos", &[t("äbc"), t("c")]).unwrap(), Value::Int32(3));
-        assert_eq!(call("strpos", &[t("high"), t("x")]).unwrap(), Value::Int32(0));
-        assert_eq!(call("strpos", &[t("high"), t("")]).unwrap(), Value::Int32(1));
+        assert_eq!(
+            call("strpos", &[t("high"), t("ig")]).unwrap(),
+            Value::Int32(2)
+        );
+        assert_eq!(
+            call("strpos", &[t("äbc"), t("c")]).unwrap(),
+            Value::Int32(3)
+        );
+        assert_eq!(
+            call("strpos", &[t("high"), t("x")]).unwrap(),
+            Value::Int32(0)
+        );
+        assert_eq!(
+            call("strpos", &[t("high"), t("")]).unwrap(),
+            Value::Int32(1)
+        );
     }
 
     #[test]
@@ -445,7 +589,10 @@ mod tests {
 
     #[test]
     fn replace_and_translate() {
-        assert_eq!(s("replace", &[t("abcdefabcdef"), t("cd"), t("XX")]), "abXXefabXXef");
+        assert_eq!(
+            s("replace", &[t("abcdefabcdef"), t("cd"), t("XX")]),
+            "abXXefabXXef"
+        );
         assert_eq!(s("replace", &[t("abc"), t(""), t("X")]), "abc");
         assert_eq!(s("translate", &[t("12345"), t("143"), t("ax")]), "a2x5");
         assert_eq!(s("translate", &[t("aaa"), t("aa"), t("bc")]), "bbb");
@@ -455,11 +602,34 @@ mod tests {
     fn concat_skips_nulls_and_formats_any_type() {
         assert_eq!(s("concat", &[t("abcde"), Value::Null, t("x")]), "abcdex");
         assert_eq!(s("concat", &[Value::Null]), "");
-        assert_eq!(s("concat_ws", &[t(","), t("a"), Value::Null, t("b")]), "a,b");
-        assert_eq!(call("concat_ws", &[Value::Null, t("a")]).unwrap(), Value::Null);
-        assert_eq!(result_type("concat", &[DataType::Int32, DataType::Jsonb]).unwrap(), DataType::Text);
+        assert_eq!(
+            s("concat_ws", &[t(","), t("a"), Value::Null, t("b")]),
+            "a,b"
+        );
+        assert_eq!(
+            call("concat_ws", &[Value::Null, t("a")]).unwrap(),
+            Value::Null
+        );
+        assert_eq!(
+            result_type("concat", &[DataType::Int32, DataType::Jsonb]).unwrap(),
+            DataType::Text
+        );
         assert!(result_type("concat", &[]).is_err());
         assert_eq!(s("concat", &[Value::Json("{\"a\":1}".into())]), "{\"a\":1}");
+    }
+
+    #[test]
+    fn concat_formats_values_as_postgres_text() {
+        let args = [
+            Value::Int32(1),
+            Value::Bool(true),
+            super::super::test_support::num("2.50"),
+        ];
+        assert_eq!(s("concat", &args), "1t2.50");
+        assert_eq!(
+            s("concat_ws", &[t("-"), Value::Int64(7), Value::Bool(false)]),
+            "7-f"
+        );
     }
 
     #[test]
@@ -490,11 +660,29 @@ mod tests {
     #[test]
     fn reverse_and_split_part() {
         assert_eq!(s("reverse", &[t("abç")]), "çba");
-        assert_eq!(s("split_part", &[t("abc~@~def~@~ghi"), t("~@~"), Value::Int32(2)]), "def");
-        assert_eq!(s("split_part", &[t("abc,def,ghi"), t(","), Value::Int32(-1)]), "ghi");
-        assert_eq!(s("split_part", &[t("abc,def,ghi"), t(","), Value::Int32(-3)]), "abc");
-        assert_eq!(s("split_part", &[t("abc,def"), t(","), Value::Int32(5)]), "");
-        assert_eq!(s("split_part", &[t("abc,def"), t(","), Value::Int32(-5)]), "");
+        assert_eq!(
+            s(
+                "split_part",
+                &[t("abc~@~def~@~ghi"), t("~@~"), Value::Int32(2)]
+            ),
+            "def"
+        );
+        assert_eq!(
+            s("split_part", &[t("abc,def,ghi"), t(","), Value::Int32(-1)]),
+            "ghi"
+        );
+        assert_eq!(
+            s("split_part", &[t("abc,def,ghi"), t(","), Value::Int32(-3)]),
+            "abc"
+        );
+        assert_eq!(
+            s("split_part", &[t("abc,def"), t(","), Value::Int32(5)]),
+            ""
+        );
+        assert_eq!(
+            s("split_part", &[t("abc,def"), t(","), Value::Int32(-5)]),
+            ""
+        );
         assert_eq!(s("split_part", &[t(""), t(","), Value::Int32(1)]), "");
         assert_eq!(s("split_part", &[t("abc"), t(""), Value::Int32(1)]), "abc");
         assert_eq!(s("split_part", &[t("abc"), t(""), Value::Int32(2)]), "");
@@ -504,16 +692,28 @@ mod tests {
 
     #[test]
     fn starts_with_md5_ascii_chr() {
-        assert_eq!(call("starts_with", &[t("alphabet"), t("alph")]).unwrap(), Value::Bool(true));
-        assert_eq!(call("starts_with", &[t("alphabet"), t("b")]).unwrap(), Value::Bool(false));
+        assert_eq!(
+            call("starts_with", &[t("alphabet"), t("alph")]).unwrap(),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            call("starts_with", &[t("alphabet"), t("b")]).unwrap(),
+            Value::Bool(false)
+        );
         assert_eq!(s("md5", &[t("abc")]), "900150983cd24fb0d6963f7d28e17f72");
-        assert_eq!(s("md5", &[Value::from(b"abc".to_vec())]), "900150983cd24fb0d6963f7d28e17f72");
+        assert_eq!(
+            s("md5", &[Value::from(b"abc".to_vec())]),
+            "900150983cd24fb0d6963f7d28e17f72"
+        );
         assert_eq!(call("ascii", &[t("x")]).unwrap(), Value::Int32(120));
         assert_eq!(call("ascii", &[t("€")]).unwrap(), Value::Int32(8364));
         assert_eq!(call("ascii", &[t("")]).unwrap(), Value::Int32(0));
         assert_eq!(s("chr", &[Value::Int32(65)]), "A");
         assert_eq!(s("chr", &[Value::Int32(8364)]), "€");
-        assert_eq!(call("chr", &[Value::Int32(0)]).unwrap_err().sqlstate(), "22023");
+        assert_eq!(
+            call("chr", &[Value::Int32(0)]).unwrap_err().sqlstate(),
+            "22023"
+        );
         assert!(call("chr", &[Value::Int32(-1)]).is_err());
         assert!(call("chr", &[Value::Int32(0xD800)]).is_err());
         assert!(call("chr", &[Value::Int32(0x110000)]).is_err());

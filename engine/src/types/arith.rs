@@ -447,11 +447,7 @@ pub fn negate(value: &Value) -> Result<Value> {
         Value::Float64(v) => Value::Float64(-v),
         Value::Numeric(d) => Value::numeric(-(**d).clone()),
         Value::Interval(iv) => Value::Interval(iv.checked_neg()?),
-        other => {
-            return Err(Error::UndefinedOperator(format!("- {}",
-                other.data_type()
-            )))
-        }
+        other => return Err(Error::UndefinedOperator(format!("- {}", other.data_type()))),
     })
 }
 

@@ -252,7 +252,8 @@ pub fn sql_compare(a: &Value, b: &Value) -> Result<Option<Ordering>> {
     }
     match compare_same_family(a, b) {
         Some(ordering) => Ok(Some(ordering)),
-        None => Err(Error::UndefinedOperator(format!("{} = {}",
+        None => Err(Error::UndefinedOperator(format!(
+            "{} = {}",
             a.data_type(),
             b.data_type()
         ))),

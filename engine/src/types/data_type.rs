@@ -17,7 +17,10 @@ pub enum DataType {
     /// DOUBLE PRECISION / FLOAT8
     Float64,
     /// NUMERIC(precision, scale): exact decimal. `None` precision = unconstrained.
-    Numeric { precision: Option<u32>, scale: Option<u32> },
+    Numeric {
+        precision: Option<u32>,
+        scale: Option<u32>,
+    },
     Text,
     /// VARCHAR(n); `None` = unlimited.
     Varchar(Option<u32>),
@@ -62,7 +65,10 @@ impl DataType {
 
     /// True for TEXT, VARCHAR and CHAR.
     pub fn is_string(&self) -> bool {
-        matches!(self, DataType::Text | DataType::Varchar(_) | DataType::Char(_))
+        matches!(
+            self,
+            DataType::Text | DataType::Varchar(_) | DataType::Char(_)
+        )
     }
 
     /// True for JSON and JSONB.
@@ -85,8 +91,13 @@ impl fmt::Display for DataType {
             DataType::Int64 => write!(f, "bigint"),
             DataType::Float32 => write!(f, "real"),
             DataType::Float64 => write!(f, "double precision"),
-            DataType::Numeric { precision: None, .. } => write!(f, "numeric"),
-            DataType::Numeric { precision: Some(p), scale } => {
+            DataType::Numeric {
+                precision: None, ..
+            } => write!(f, "numeric"),
+            DataType::Numeric {
+                precision: Some(p),
+                scale,
+            } => {
                 write!(f, "numeric({},{})", p, scale.unwrap_or(0))
             }
             DataType::Text => write!(f, "text"),

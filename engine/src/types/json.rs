@@ -93,7 +93,8 @@ fn document_text<'a>(document: &'a Value, operator: &str, key: &Value) -> Result
     match document {
         Value::Null => Ok(None),
         Value::Json(text) | Value::Text(text) => Ok(Some(text)),
-        other => Err(Error::UndefinedOperator(format!("{} {operator} {}",
+        other => Err(Error::UndefinedOperator(format!(
+            "{} {operator} {}",
             other.data_type(),
             key.data_type()
         ))),
@@ -152,7 +153,8 @@ pub fn json_get(document: &Value, key: &Value, as_text: bool) -> Result<Value> {
         other => match other.as_i64() {
             Some(index) => Step::Index(index),
             None => {
-                return Err(Error::UndefinedOperator(format!("{} {operator} {}",
+                return Err(Error::UndefinedOperator(format!(
+                    "{} {operator} {}",
                     document.data_type(),
                     other.data_type()
                 )))

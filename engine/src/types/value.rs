@@ -53,7 +53,10 @@ impl Value {
             Value::Int64(_) => DataType::Int64,
             Value::Float32(_) => DataType::Float32,
             Value::Float64(_) => DataType::Float64,
-            Value::Numeric(_) => DataType::Numeric { precision: None, scale: None },
+            Value::Numeric(_) => DataType::Numeric {
+                precision: None,
+                scale: None,
+            },
             Value::Text(_) => DataType::Text,
             Value::Bytea(_) => DataType::Bytea,
             Value::Date(_) => DataType::Date,
