@@ -18,15 +18,25 @@ async fn main() -> Result<(), Error> {
     let mut tasks = Vec::new();
     for worker in 0..4 {
         let db = db.clone();
-        tasks.push(tokio::spawn(async move { transfer_many(&db, worker).await }));
+        tasks.push(tokio::spawn(
+            async move { transfer_many(&db, worker).await },
+        ));
     }
     for task in tasks {
         task.await.map_err(|e| Error::Internal(e.to_string()))??;
     }
 
-    let total = session.query("SELECT sum(balance) AS total FROM accounts", &[]).await?;
-    println!("total balance after transfers: {}", total[0].value("total")?);
-    for row in session.query("SELECT id, owner, balance FROM accounts ORDER BY id", &[]).await? {
+    let total = session
+        .query("SELECT sum(balance) AS total FROM accounts", &[])
+        .await?;
+    println!(
+        "total balance after transfers: {}",
+        total[0].value("total")?
+    );
+    for row in session
+        .query("SELECT id, owner, balance FROM accounts ORDER BY id", &[])
+        .await?
+    {
         let id: i32 = row.get("id")?;
         let owner: String = row.get("owner")?;
         println!("{id} {owner} {}", row.value("balance")?);
@@ -43,8 +53,12 @@ async fn transfer_many(db: &Database, worker: usize) -> Result<(), Error> {
     while done < 10 {
         session.execute("BEGIN", &[]).await?;
         let outcome = async {
-            session.execute_prepared(&debit, &params!["1.00", 1]).await?;
-            session.execute_prepared(&credit, &params!["1.00", 2]).await?;
+            session
+                .execute_prepared(&debit, &params!["1.00", 1])
+                .await?;
+            session
+                .execute_prepared(&credit, &params!["1.00", 2])
+                .await?;
             session.execute("COMMIT", &[]).await
         }
         .await;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs tether's whole test suite, after doing the set-up a fresh Debian machine needs:
-#   1. a Rust toolchain (installed with rustup into ~/.cargo when `cargo` is missing);
+#   1. a Rust toolchain (found in ~/.cargo/bin when it is not on PATH);
 #   2. PostgreSQL and MariaDB server binaries for the integration tests against real origins
 #      (installed with apt-get when missing and running as root; set TETHER_SKIP_SERVER_INSTALL=1
 #      to skip this step).
@@ -27,20 +27,15 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
 }
 
-# Makes `cargo` available: uses ~/.cargo/bin if present, installs Rust with rustup otherwise.
+# Makes `cargo` available (rustup puts it in ~/.cargo/bin, which may not be on PATH).
 ensure_rust_toolchain() {
     if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
         export PATH="$HOME/.cargo/bin:$PATH"
     fi
-    if command -v cargo >/dev/null 2>&1; then
-        return 0
+    if ! command -v cargo >/dev/null 2>&1; then
+        log "cargo not found: install a Rust toolchain (rustup, Rust 1.85 or newer) first"
+        return 1
     fi
-    log "cargo not found; installing Rust with rustup"
-    if ! command -v curl >/dev/null 2>&1 || ! command -v cc >/dev/null 2>&1; then
-        apt_install curl ca-certificates build-essential
-    fi
-    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile default
-    export PATH="$HOME/.cargo/bin:$PATH"
 }
 
 # True when PostgreSQL's server binaries are installed (Debian keeps them off PATH).

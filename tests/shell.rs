@@ -21,8 +21,17 @@ fn tether(args: &[&str], stdin: &str) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start the tether binary");
-    child.stdin.take().expect("piped stdin").write_all(stdin.as_bytes()).expect("write stdin");
-    let Output { status, stdout, stderr } = child.wait_with_output().expect("wait for tether");
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().expect("wait for tether");
     Run {
         stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
         stderr: String::from_utf8(stderr).expect("utf-8 stderr"),
@@ -164,18 +173,36 @@ fn stdin_script_with_dash_f_and_without_flags() {
     let script = "CREATE TABLE t (x INTEGER);\nINSERT INTO t VALUES (7);\nSELECT x FROM t;\n";
     let expected = "CREATE TABLE\nINSERT 0 1\n x\n---\n 7\n(1 row)\n\n";
     let with_dash = tether(&["-f", "-"], script);
-    assert_eq!((with_dash.stdout.as_str(), with_dash.stderr.as_str()), (expected, ""));
+    assert_eq!(
+        (with_dash.stdout.as_str(), with_dash.stderr.as_str()),
+        (expected, "")
+    );
     let without_flags = tether(&[], script);
-    assert_eq!((without_flags.stdout.as_str(), without_flags.stderr.as_str()), (expected, ""));
+    assert_eq!(
+        (without_flags.stdout.as_str(), without_flags.stderr.as_str()),
+        (expected, "")
+    );
     assert_eq!(without_flags.code, Some(0));
 }
 
 #[test]
 fn script_stops_at_the_first_error() {
-    let run =
-        tether(&["-c", "SELECT 1 AS a", "-c", "SELECT * FROM missing", "-c", "SELECT 2 AS b"], "");
+    let run = tether(
+        &[
+            "-c",
+            "SELECT 1 AS a",
+            "-c",
+            "SELECT * FROM missing",
+            "-c",
+            "SELECT 2 AS b",
+        ],
+        "",
+    );
     assert_eq!(run.stdout, " a\n---\n 1\n(1 row)\n\n");
-    assert_eq!(run.stderr, "ERROR:  relation \"missing\" does not exist\nSQLSTATE: 42P01\n");
+    assert_eq!(
+        run.stderr,
+        "ERROR:  relation \"missing\" does not exist\nSQLSTATE: 42P01\n"
+    );
     assert_eq!(run.code, Some(1));
 }
 
@@ -203,27 +230,50 @@ fn on_error_continue_runs_everything_but_still_fails() {
 
 #[test]
 fn syntax_error_reports_the_script_position() {
-    let script = ScriptFile::new("broken.sql", "SELECT 1 AS a;\n\n  SELEC 2;\nSELECT 3 AS c;\n");
+    let script = ScriptFile::new(
+        "broken.sql",
+        "SELECT 1 AS a;\n\n  SELEC 2;\nSELECT 3 AS c;\n",
+    );
     let run = tether(&["-f", script.path()], "");
     assert_eq!(run.stdout, " a\n---\n 1\n(1 row)\n\n");
     let expected_start = format!("ERROR:  syntax error at {}:3:3: ", script.path());
     assert!(run.stderr.starts_with(&expected_start), "{}", run.stderr);
-    assert!(run.stderr.ends_with("\nSQLSTATE: 42601\n"), "{}", run.stderr);
+    assert!(
+        run.stderr.ends_with("\nSQLSTATE: 42601\n"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(run.code, Some(1));
 }
 
 #[test]
 fn syntax_error_on_a_later_line_of_a_statement() {
-    let run = tether(&["-c", "SELECT 1 AS a;   SELECT a\n  FROM t\n  WHERE x = = 1"], "");
-    assert!(run.stderr.starts_with("ERROR:  syntax error at <command>:3:13: "), "{}", run.stderr);
+    let run = tether(
+        &["-c", "SELECT 1 AS a;   SELECT a\n  FROM t\n  WHERE x = = 1"],
+        "",
+    );
+    assert!(
+        run.stderr
+            .starts_with("ERROR:  syntax error at <command>:3:13: "),
+        "{}",
+        run.stderr
+    );
     assert_eq!(run.code, Some(1));
 }
 
 #[test]
 fn missing_file_is_an_error() {
-    let run = tether(&["-f", "/nonexistent/tether/script.sql", "-c", "SELECT 1"], "");
+    let run = tether(
+        &["-f", "/nonexistent/tether/script.sql", "-c", "SELECT 1"],
+        "",
+    );
     assert_eq!(run.stdout, "");
-    assert!(run.stderr.starts_with("ERROR:  /nonexistent/tether/script.sql: "), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("ERROR:  /nonexistent/tether/script.sql: "),
+        "{}",
+        run.stderr
+    );
     assert_eq!(run.code, Some(1));
 }
 
@@ -248,78 +298,140 @@ fn list_and_describe_relations() {
                          public | items | table\n\
                          (1 row)\n";
     assert!(
-        run.stdout.starts_with("Did not find any relations.\nCREATE TABLE\n"),
+        run.stdout
+            .starts_with("Did not find any relations.\nCREATE TABLE\n"),
         "{}",
         run.stdout
     );
     assert!(run.stdout.contains(expected_list), "{}", run.stdout);
-    assert!(run.stdout.contains("Table \"public.items\"\n"), "{}", run.stdout);
     assert!(
-        run.stdout.contains(" Column |         Type          | Nullable | Default\n"),
+        run.stdout.contains("Table \"public.items\"\n"),
         "{}",
         run.stdout
     );
     assert!(
-        run.stdout.contains(" id     | integer               | not null |\n"),
+        run.stdout
+            .contains(" Column |         Type          | Nullable | Default\n"),
         "{}",
         run.stdout
     );
     assert!(
-        run.stdout.contains(" label  | character varying(20) | not null |\n"),
+        run.stdout
+            .contains(" id     | integer               | not null |\n"),
         "{}",
         run.stdout
     );
     assert!(
-        run.stdout.contains(" qty    | integer               |          | 0\n"),
+        run.stdout
+            .contains(" label  | character varying(20) | not null |\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains(" qty    | integer               |          | 0\n"),
         "{}",
         run.stdout
     );
     assert!(run.stdout.contains("Indexes:\n"), "{}", run.stdout);
     assert!(run.stdout.contains(" PRIMARY KEY (id)\n"), "{}", run.stdout);
-    assert!(run.stdout.contains("Check constraints:\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Check constraints:\n"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn describe_missing_relation_is_an_error() {
     let run = tether(&["-c", "\\d nothing_here"], "");
     assert_eq!(run.stdout, "");
-    assert_eq!(run.stderr, "ERROR:  relation \"nothing_here\" does not exist\nSQLSTATE: 42P01\n");
+    assert_eq!(
+        run.stderr,
+        "ERROR:  relation \"nothing_here\" does not exist\nSQLSTATE: 42P01\n"
+    );
     assert_eq!(run.code, Some(1));
 }
 
 #[test]
 fn shell_command_runs_with_sh() {
     let run = tether(
-        &["-c", "SELECT 1 AS a", "-c", "\\! echo hello; echo world", "-c", "SELECT 2 AS b"],
+        &[
+            "-c",
+            "SELECT 1 AS a",
+            "-c",
+            "\\! echo hello; echo world",
+            "-c",
+            "SELECT 2 AS b",
+        ],
         "",
     );
     assert_eq!(run.stderr, "");
-    assert_eq!(run.stdout, " a\n---\n 1\n(1 row)\n\nhello\nworld\n b\n---\n 2\n(1 row)\n\n");
+    assert_eq!(
+        run.stdout,
+        " a\n---\n 1\n(1 row)\n\nhello\nworld\n b\n---\n 2\n(1 row)\n\n"
+    );
 }
 
 #[test]
 fn timing_prints_the_time_after_each_statement() {
     let run = tether(
-        &["-c", "\\timing on", "-c", "SELECT 1 AS a", "-c", "\\timing", "-c", "SELECT 2 AS b"],
+        &[
+            "-c",
+            "\\timing on",
+            "-c",
+            "SELECT 1 AS a",
+            "-c",
+            "\\timing",
+            "-c",
+            "SELECT 2 AS b",
+        ],
         "",
     );
     assert_eq!(run.stderr, "");
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert_eq!(lines[..6], ["Timing is on.", " a", "---", " 1", "(1 row)", ""]);
+    assert_eq!(
+        lines[..6],
+        ["Timing is on.", " a", "---", " 1", "(1 row)", ""]
+    );
     let time = lines[6];
-    let millis =
-        time.strip_prefix("Time: ").and_then(|rest| rest.strip_suffix(" ms")).expect("a Time line");
+    let millis = time
+        .strip_prefix("Time: ")
+        .and_then(|rest| rest.strip_suffix(" ms"))
+        .expect("a Time line");
     let (whole, fraction) = millis.split_once('.').expect("decimal point");
-    assert!(whole.chars().all(|c| c.is_ascii_digit()) && !whole.is_empty(), "{time}");
-    assert!(fraction.len() == 3 && fraction.chars().all(|c| c.is_ascii_digit()), "{time}");
-    assert_eq!(lines[7..], ["Timing is off.", " b", "---", " 2", "(1 row)", ""]);
+    assert!(
+        whole.chars().all(|c| c.is_ascii_digit()) && !whole.is_empty(),
+        "{time}"
+    );
+    assert!(
+        fraction.len() == 3 && fraction.chars().all(|c| c.is_ascii_digit()),
+        "{time}"
+    );
+    assert_eq!(
+        lines[7..],
+        ["Timing is off.", " b", "---", " 2", "(1 row)", ""]
+    );
 }
 
 #[test]
 fn format_meta_command_switches_and_rejects_unknown_formats() {
-    let run = tether(&["-c", "\\format json", "-c", "SELECT 1 AS a", "-c", "\\format xml"], "");
+    let run = tether(
+        &[
+            "-c",
+            "\\format json",
+            "-c",
+            "SELECT 1 AS a",
+            "-c",
+            "\\format xml",
+        ],
+        "",
+    );
     assert_eq!(run.stdout, "Output format is json.\n{\"a\":1}\n");
-    assert_eq!(run.stderr, "ERROR:  \\format: unknown format \"xml\"; use table, csv or json\n");
+    assert_eq!(
+        run.stderr,
+        "ERROR:  \\format: unknown format \"xml\"; use table, csv or json\n"
+    );
     assert_eq!(run.code, Some(1));
 }
 
@@ -327,7 +439,10 @@ fn format_meta_command_switches_and_rejects_unknown_formats() {
 fn unknown_meta_command_is_an_error() {
     let run = tether(&["-c", "\\nope", "-c", "SELECT 1"], "");
     assert_eq!(run.stdout, "");
-    assert_eq!(run.stderr, "ERROR:  invalid command \\nope\nTry \\? for help.\n");
+    assert_eq!(
+        run.stderr,
+        "ERROR:  invalid command \\nope\nTry \\? for help.\n"
+    );
     assert_eq!(run.code, Some(1));
 }
 
@@ -342,10 +457,18 @@ fn quit_stops_reading_input() {
 fn help_lists_meta_commands() {
     let run = tether(&["-c", "\\?"], "");
     assert_eq!(run.code, Some(0));
-    for usage in
-        ["\\d [NAME]", "\\format [table|csv|json]", "\\timing [on|off]", "\\! [COMMAND]", "\\q"]
-    {
-        assert!(run.stdout.contains(usage), "{usage} missing from:\n{}", run.stdout);
+    for usage in [
+        "\\d [NAME]",
+        "\\format [table|csv|json]",
+        "\\timing [on|off]",
+        "\\! [COMMAND]",
+        "\\q",
+    ] {
+        assert!(
+            run.stdout.contains(usage),
+            "{usage} missing from:\n{}",
+            run.stdout
+        );
     }
 }
 
@@ -354,4 +477,13 @@ fn invalid_arguments_exit_with_status_2() {
     let run = tether(&["--format", "xml"], "");
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("invalid value 'xml'"), "{}", run.stderr);
+}
+
+#[test]
+fn demo_script_runs_cleanly() {
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/demo.sql");
+    let run = tether(&["-f", demo], "");
+    assert_eq!(run.stderr, "");
+    assert_eq!(run.code, Some(0));
+    assert!(run.stdout.contains("ROLLBACK\n"), "{}", run.stdout);
 }

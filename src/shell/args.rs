@@ -87,7 +87,10 @@ impl Invocation {
         let args = Args::from_arg_matches(&matches)?;
         let sources = ordered_sources(&matches, args.commands, args.files);
         Ok(Invocation {
-            settings: Settings { format: args.format, on_error: args.on_error },
+            settings: Settings {
+                format: args.format,
+                on_error: args.on_error,
+            },
             sources,
         })
     }
@@ -100,18 +103,25 @@ fn ordered_sources(
     files: Vec<PathBuf>,
 ) -> Vec<ScriptSource> {
     let positions = |id: &str| -> Vec<usize> {
-        matches.indices_of(id).map(Iterator::collect).unwrap_or_default()
+        matches
+            .indices_of(id)
+            .map(Iterator::collect)
+            .unwrap_or_default()
     };
     let mut sources: Vec<(usize, ScriptSource)> = positions("commands")
         .into_iter()
         .zip(commands.into_iter().map(ScriptSource::Command))
-        .chain(positions("files").into_iter().zip(files.into_iter().map(|path| {
-            if path.as_os_str() == "-" {
-                ScriptSource::Stdin
-            } else {
-                ScriptSource::File(path)
-            }
-        })))
+        .chain(
+            positions("files")
+                .into_iter()
+                .zip(files.into_iter().map(|path| {
+                    if path.as_os_str() == "-" {
+                        ScriptSource::Stdin
+                    } else {
+                        ScriptSource::File(path)
+                    }
+                })),
+        )
         .collect();
     sources.sort_by_key(|(position, _)| *position);
     sources.into_iter().map(|(_, source)| source).collect()

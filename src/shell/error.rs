@@ -13,7 +13,10 @@ use tether_dialect::split::ScriptStatement;
 #[derive(Debug)]
 pub enum ShellError {
     /// A statement (or a catalog lookup such as `\d NAME`) failed in the engine.
-    Sql { error: tether::Error, location: Option<Location> },
+    Sql {
+        error: tether::Error,
+        location: Option<Location>,
+    },
     /// A meta-command was unknown or misused.
     Meta(String),
     /// Input could not be read (missing file, invalid UTF-8, ...).
@@ -49,7 +52,11 @@ impl ShellError {
         let location = match (&error, source) {
             (tether::Error::Syntax { line, column, .. }, Some(source)) => {
                 let (line, column) = statement.script_position(*line, *column);
-                Some(Location { source: source.to_string(), line, column })
+                Some(Location {
+                    source: source.to_string(),
+                    line,
+                    column,
+                })
             }
             _ => None,
         };
@@ -95,7 +102,10 @@ impl From<io::Error> for ShellError {
 
 impl From<tether::Error> for ShellError {
     fn from(error: tether::Error) -> Self {
-        ShellError::Sql { error, location: None }
+        ShellError::Sql {
+            error,
+            location: None,
+        }
     }
 }
 
@@ -104,12 +114,20 @@ mod tests {
     use super::*;
 
     fn syntax_error() -> tether::Error {
-        tether::Error::Syntax { line: 1, column: 3, message: "Expected: an SQL statement".into() }
+        tether::Error::Syntax {
+            line: 1,
+            column: 3,
+            message: "Expected: an SQL statement".into(),
+        }
     }
 
     #[test]
     fn syntax_error_in_a_script_names_the_script_position() {
-        let statement = ScriptStatement { text: "SELEC 1".into(), line: 12, column: 6 };
+        let statement = ScriptStatement {
+            text: "SELEC 1".into(),
+            line: 12,
+            column: 6,
+        };
         let err = ShellError::statement(syntax_error(), &statement, Some("demo.sql"));
         assert_eq!(
             err.message(),
@@ -119,7 +137,11 @@ mod tests {
 
     #[test]
     fn syntax_error_without_a_script_keeps_the_statement_position() {
-        let statement = ScriptStatement { text: "SELEC 1".into(), line: 12, column: 6 };
+        let statement = ScriptStatement {
+            text: "SELEC 1".into(),
+            line: 12,
+            column: 6,
+        };
         let err = ShellError::statement(syntax_error(), &statement, None);
         assert_eq!(
             err.message(),
@@ -130,7 +152,10 @@ mod tests {
     #[test]
     fn other_errors_print_message_and_sqlstate() {
         let err = ShellError::from(tether::Error::UndefinedTable("nope".into()));
-        assert_eq!(err.message(), "ERROR:  relation \"nope\" does not exist\nSQLSTATE: 42P01");
+        assert_eq!(
+            err.message(),
+            "ERROR:  relation \"nope\" does not exist\nSQLSTATE: 42P01"
+        );
         assert!(!err.is_fatal());
     }
 }

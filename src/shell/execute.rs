@@ -19,7 +19,9 @@ impl Shell {
         source: Option<&str>,
     ) -> Result<(), ShellError> {
         let started = Instant::now();
-        let outcome = self.runtime.block_on(self.session.execute(&statement.text, &[]));
+        let outcome = self
+            .runtime
+            .block_on(self.session.execute(&statement.text, &[]));
         let elapsed = started.elapsed();
         let mut out = BufWriter::new(io::stdout().lock());
         let result = match outcome {

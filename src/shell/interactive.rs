@@ -16,7 +16,9 @@ pub fn run(shell: &mut Shell) -> Flow {
     let mut editor = match DefaultEditor::new() {
         Ok(editor) => editor,
         Err(err) => {
-            shell.report(&ShellError::Startup(format!("could not start line editing: {err}")));
+            shell.report(&ShellError::Startup(format!(
+                "could not start line editing: {err}"
+            )));
             return Flow::Stop;
         }
     };

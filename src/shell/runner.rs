@@ -29,12 +29,20 @@ pub struct Runner {
 impl Runner {
     /// A runner for a named script; `stop_on_error` applies `--on-error stop`.
     pub fn script(source: impl Into<String>, stop_on_error: bool) -> Self {
-        Runner { source: Some(source.into()), splitter: StatementSplitter::new(), stop_on_error }
+        Runner {
+            source: Some(source.into()),
+            splitter: StatementSplitter::new(),
+            stop_on_error,
+        }
     }
 
     /// A runner for interactive input: errors are reported and never stop the session.
     pub fn interactive() -> Self {
-        Runner { source: None, splitter: StatementSplitter::new(), stop_on_error: false }
+        Runner {
+            source: None,
+            splitter: StatementSplitter::new(),
+            stop_on_error: false,
+        }
     }
 
     /// True while a statement (or a comment) is open, i.e. more lines are needed.

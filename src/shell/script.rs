@@ -55,9 +55,15 @@ fn run_lines(
         let flow = match line {
             Ok(line) => runner.feed_line(shell, &line),
             Err(err) => {
-                let flow = runner
-                    .failed(shell, &ShellError::Input(format!("could not read input: {err}")));
-                return if flow == Flow::Continue { runner.finish(shell) } else { flow };
+                let flow = runner.failed(
+                    shell,
+                    &ShellError::Input(format!("could not read input: {err}")),
+                );
+                return if flow == Flow::Continue {
+                    runner.finish(shell)
+                } else {
+                    flow
+                };
             }
         };
         if flow != Flow::Continue {

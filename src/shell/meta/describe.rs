@@ -32,7 +32,11 @@ fn list_relations(shell: &Shell, out: &mut impl Write) -> io::Result<()> {
     table.title = Some("List of relations".to_string());
     table.row_count_footer = true;
     for relation in relations {
-        table.rows.push(vec![relation.schema, relation.name, relation.kind.as_str().to_string()]);
+        table.rows.push(vec![
+            relation.schema,
+            relation.name,
+            relation.kind.as_str().to_string(),
+        ]);
     }
     table.write(out)
 }
@@ -50,22 +54,36 @@ fn describe_table(description: &RelationDescription) -> TextTable {
         table.rows.push(vec![
             column.name.clone(),
             column.data_type.to_string(),
-            if column.nullable { String::new() } else { "not null".to_string() },
+            if column.nullable {
+                String::new()
+            } else {
+                "not null".to_string()
+            },
             column.default.clone().unwrap_or_default(),
         ]);
     }
     if !description.indexes.is_empty() {
         table.footer.push("Indexes:".to_string());
-        table.footer.extend(description.indexes.iter().map(index_line));
+        table
+            .footer
+            .extend(description.indexes.iter().map(index_line));
     }
     if !description.checks.is_empty() {
         table.footer.push("Check constraints:".to_string());
-        table.footer.extend(description.checks.iter().map(|check| format!("    {check}")));
+        table.footer.extend(
+            description
+                .checks
+                .iter()
+                .map(|check| format!("    {check}")),
+        );
     }
     if !description.properties.is_empty() {
         table.footer.push("Properties:".to_string());
         table.footer.extend(
-            description.properties.iter().map(|(key, value)| format!("    {key}: {value}")),
+            description
+                .properties
+                .iter()
+                .map(|(key, value)| format!("    {key}: {value}")),
         );
     }
     table
@@ -80,7 +98,11 @@ fn index_line(index: &IndexDescription) -> String {
     } else {
         ""
     };
-    format!("    \"{}\"{kind} ({})", index.name, index.columns.join(", "))
+    format!(
+        "    \"{}\"{kind} ({})",
+        index.name,
+        index.columns.join(", ")
+    )
 }
 
 /// The capitalised kind used in the `\d NAME` title.
@@ -129,7 +151,9 @@ mod tests {
             properties: vec![],
         };
         let mut out = Vec::new();
-        describe_table(&description).write(&mut out).expect("write to memory");
+        describe_table(&description)
+            .write(&mut out)
+            .expect("write to memory");
         let expected = [
             "         Table \"public.items\"",
             " Column |  Type   | Nullable | Default",

@@ -59,8 +59,18 @@ pub const COMMANDS: &[MetaCommand] = &[
         help: "run COMMAND with sh -c (or start a shell)",
         run: system::shell_command,
     },
-    MetaCommand { name: "?", usage: "\\?", help: "show this help", run: system::help },
-    MetaCommand { name: "q", usage: "\\q", help: "quit", run: system::quit },
+    MetaCommand {
+        name: "?",
+        usage: "\\?",
+        help: "show this help",
+        run: system::help,
+    },
+    MetaCommand {
+        name: "q",
+        usage: "\\q",
+        help: "quit",
+        run: system::quit,
+    },
 ];
 
 /// Runs one meta-command line (starting with `\`).
@@ -68,7 +78,9 @@ pub fn run(shell: &mut Shell, line: &str) -> Result<MetaFlow, ShellError> {
     let (name, args) = split_command(line);
     match COMMANDS.iter().find(|command| command.name == name) {
         Some(command) => (command.run)(shell, args),
-        None => Err(ShellError::Meta(format!("invalid command \\{name}\nTry \\? for help."))),
+        None => Err(ShellError::Meta(format!(
+            "invalid command \\{name}\nTry \\? for help."
+        ))),
     }
 }
 
@@ -77,9 +89,9 @@ pub fn run(shell: &mut Shell, line: &str) -> Result<MetaFlow, ShellError> {
 fn split_command(line: &str) -> (&str, &str) {
     let body = line.strip_prefix('\\').unwrap_or(line);
     let name_len = match body.chars().next() {
-        Some(first) if first.is_alphanumeric() => {
-            body.find(|c: char| !c.is_alphanumeric() && c != '_').unwrap_or(body.len())
-        }
+        Some(first) if first.is_alphanumeric() => body
+            .find(|c: char| !c.is_alphanumeric() && c != '_')
+            .unwrap_or(body.len()),
         Some(first) => first.len_utf8(),
         None => 0,
     };
@@ -105,7 +117,9 @@ mod tests {
     fn command_names_are_unique() {
         for (i, command) in COMMANDS.iter().enumerate() {
             assert!(
-                COMMANDS[i + 1..].iter().all(|other| other.name != command.name),
+                COMMANDS[i + 1..]
+                    .iter()
+                    .all(|other| other.name != command.name),
                 "{}",
                 command.name
             );

@@ -14,7 +14,11 @@ pub fn quit(_shell: &mut Shell, _args: &str) -> Result<MetaFlow, ShellError> {
 
 /// `\?`: lists the meta-commands.
 pub fn help(_shell: &mut Shell, _args: &str) -> Result<MetaFlow, ShellError> {
-    let width = COMMANDS.iter().map(|command| command.usage.len()).max().unwrap_or(0);
+    let width = COMMANDS
+        .iter()
+        .map(|command| command.usage.len())
+        .max()
+        .unwrap_or(0);
     let mut out = io::stdout().lock();
     writeln!(out, "Meta-commands (SQL statements end with ;):")?;
     for command in COMMANDS {

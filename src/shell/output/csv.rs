@@ -17,7 +17,13 @@ pub fn write<'a>(
     for values in rows {
         let fields: Vec<String> = values
             .iter()
-            .map(|value| if value.is_null() { String::new() } else { field(&value.to_string()) })
+            .map(|value| {
+                if value.is_null() {
+                    String::new()
+                } else {
+                    field(&value.to_string())
+                }
+            })
             .collect();
         writeln!(out, "{}", fields.join(","))?;
     }
@@ -42,8 +48,14 @@ mod tests {
     #[test]
     fn header_rows_and_quoting() {
         let columns = vec![
-            Column { name: "id".into(), data_type: DataType::Int32 },
-            Column { name: "note, text".into(), data_type: DataType::Text },
+            Column {
+                name: "id".into(),
+                data_type: DataType::Int32,
+            },
+            Column {
+                name: "note, text".into(),
+                data_type: DataType::Text,
+            },
         ];
         let rows = [
             vec![Value::Int32(1), Value::text("plain")],

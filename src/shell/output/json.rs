@@ -101,13 +101,9 @@ fn is_json_number(text: &str) -> bool {
 }
 
 /// Appends a stored JSON document without the whitespace between its tokens, so it fits on one
-/// line. The text is copied otherwise unchanged: numbers keep their exact digits. A document that
-/// does not parse (which the engine does not store) is written as a string instead.
+/// line. The text is copied otherwise unchanged: numbers keep their exact digits (even those
+/// beyond `f64`, such as `1e400`). The engine only stores valid JSON, so it is not parsed again.
 fn push_compact_json(line: &mut String, document: &str) {
-    if serde_json::from_str::<serde_json::Value>(document).is_err() {
-        line.push_str(&quote(document));
-        return;
-    }
     let mut in_string = false;
     let mut escaped = false;
     for c in document.chars() {
@@ -140,7 +136,10 @@ mod tests {
     fn render(columns: &[(&str, DataType)], rows: &[Vec<Value>]) -> String {
         let columns: Vec<Column> = columns
             .iter()
-            .map(|(name, data_type)| Column { name: (*name).into(), data_type: data_type.clone() })
+            .map(|(name, data_type)| Column {
+                name: (*name).into(),
+                data_type: data_type.clone(),
+            })
             .collect();
         let mut out = Vec::new();
         write(&mut out, &columns, rows.iter().map(Vec::as_slice)).expect("write to memory");
@@ -156,9 +155,17 @@ mod tests {
                 ("name", DataType::Text),
                 ("gone", DataType::Text),
             ],
-            &[vec![Value::Int64(1), Value::Bool(true), Value::text("a \"q\"\n"), Value::Null]],
+            &[vec![
+                Value::Int64(1),
+                Value::Bool(true),
+                Value::text("a \"q\"\n"),
+                Value::Null,
+            ]],
         );
-        assert_eq!(text, "{\"id\":1,\"ok\":true,\"name\":\"a \\\"q\\\"\\n\",\"gone\":null}\n");
+        assert_eq!(
+            text,
+            "{\"id\":1,\"ok\":true,\"name\":\"a \\\"q\\\"\\n\",\"gone\":null}\n"
+        );
     }
 
     #[test]
@@ -169,11 +176,29 @@ mod tests {
     }
 
     #[test]
+    fn json_numbers_beyond_f64_keep_their_text() {
+        let document = Value::Json(Arc::from("{\"a\": 1e400}"));
+        let text = render(&[("doc", DataType::Json)], &[vec![document]]);
+        assert_eq!(text, "{\"doc\":{\"a\":1e400}}\n");
+    }
+
+    #[test]
     fn json_number_grammar() {
         for good in ["0", "-1", "12.50", "1e+20", "1E-05", "-0.5"] {
             assert!(is_json_number(good), "{good}");
         }
-        for bad in ["", "-", "01", "1.", ".5", "NaN", "Infinity", "-Infinity", "1e", "1x"] {
+        for bad in [
+            "",
+            "-",
+            "01",
+            "1.",
+            ".5",
+            "NaN",
+            "Infinity",
+            "-Infinity",
+            "1e",
+            "1x",
+        ] {
             assert!(!is_json_number(bad), "{bad}");
         }
     }
@@ -182,7 +207,10 @@ mod tests {
     fn non_finite_floats_are_strings() {
         let text = render(
             &[("f", DataType::Float64)],
-            &[vec![Value::Float64(f64::NAN)], vec![Value::Float64(f64::NEG_INFINITY)]],
+            &[
+                vec![Value::Float64(f64::NAN)],
+                vec![Value::Float64(f64::NEG_INFINITY)],
+            ],
         );
         assert_eq!(text, "{\"f\":\"NaN\"}\n{\"f\":\"-Infinity\"}\n");
     }

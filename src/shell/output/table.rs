@@ -38,15 +38,24 @@ impl TextTable {
     pub fn new<S: Into<String>>(headers: impl IntoIterator<Item = S>) -> Self {
         let headers: Vec<String> = headers.into_iter().map(Into::into).collect();
         let right_aligned = vec![false; headers.len()];
-        TextTable { headers, right_aligned, ..TextTable::default() }
+        TextTable {
+            headers,
+            right_aligned,
+            ..TextTable::default()
+        }
     }
 
     /// A query result as a table with a `(N rows)` footer; numeric columns are right-aligned.
     pub fn from_values<'a>(columns: &[Column], rows: impl Iterator<Item = &'a [Value]>) -> Self {
         TextTable {
             headers: columns.iter().map(|column| column.name.clone()).collect(),
-            right_aligned: columns.iter().map(|column| column.data_type.is_numeric()).collect(),
-            rows: rows.map(|values| values.iter().map(cell_text).collect()).collect(),
+            right_aligned: columns
+                .iter()
+                .map(|column| column.data_type.is_numeric())
+                .collect(),
+            rows: rows
+                .map(|values| values.iter().map(cell_text).collect())
+                .collect(),
             row_count_footer: true,
             ..TextTable::default()
         }
@@ -91,7 +100,11 @@ impl TextTable {
         let mut widths: Vec<usize> = self.headers.iter().map(|header| header.width()).collect();
         for row in &self.rows {
             for (width, cell) in widths.iter_mut().zip(row) {
-                let widest = cell.split('\n').map(UnicodeWidthStr::width).max().unwrap_or(0);
+                let widest = cell
+                    .split('\n')
+                    .map(UnicodeWidthStr::width)
+                    .max()
+                    .unwrap_or(0);
                 *width = (*width).max(widest);
             }
         }
@@ -162,17 +175,28 @@ mod tests {
 
     fn columns() -> Vec<Column> {
         vec![
-            Column { name: "id".into(), data_type: DataType::Int32 },
-            Column { name: "name".into(), data_type: DataType::Text },
+            Column {
+                name: "id".into(),
+                data_type: DataType::Int32,
+            },
+            Column {
+                name: "name".into(),
+                data_type: DataType::Text,
+            },
         ]
     }
 
     #[test]
     fn query_result_table() {
-        let rows =
-            [vec![Value::Int32(1), Value::text("alice")], vec![Value::Int32(22), Value::Null]];
+        let rows = [
+            vec![Value::Int32(1), Value::text("alice")],
+            vec![Value::Int32(22), Value::Null],
+        ];
         let table = TextTable::from_values(&columns(), rows.iter().map(Vec::as_slice));
-        assert_eq!(render(&table), " id | name\n----+-------\n  1 | alice\n 22 |\n(2 rows)\n\n");
+        assert_eq!(
+            render(&table),
+            " id | name\n----+-------\n  1 | alice\n 22 |\n(2 rows)\n\n"
+        );
     }
 
     #[test]
@@ -189,7 +213,10 @@ mod tests {
     fn multi_line_cells_continue_with_plus() {
         let rows = [vec![Value::Int32(1), Value::text("ab\nc")]];
         let table = TextTable::from_values(&columns(), rows.iter().map(Vec::as_slice));
-        assert_eq!(render(&table), " id | name\n----+------\n  1 | ab  +\n    | c\n(1 row)\n\n");
+        assert_eq!(
+            render(&table),
+            " id | name\n----+------\n  1 | ab  +\n    | c\n(1 row)\n\n"
+        );
     }
 
     #[test]
@@ -198,6 +225,9 @@ mod tests {
         table.title = Some("Tables".into());
         table.rows.push(vec!["日本".into()]);
         table.rows.push(vec!["abcdefghij".into()]);
-        assert_eq!(render(&table), "   Tables\n    Name\n------------\n 日本\n abcdefghij\n\n");
+        assert_eq!(
+            render(&table),
+            "   Tables\n    Name\n------------\n 日本\n abcdefghij\n\n"
+        );
     }
 }
