@@ -135,30 +135,22 @@ impl Binder<'_> {
             E::Like {
                 negated,
                 any: false,
-                expr,
+                expr: text,
                 pattern,
                 escape_char,
-            } => self.bind_like(
-                expr,
-                pattern,
-                escape_char.as_deref(),
-                *negated,
-                false,
-                scope,
-                ctx,
-            ),
-            E::ILike {
+            }
+            | E::ILike {
                 negated,
                 any: false,
-                expr,
+                expr: text,
                 pattern,
                 escape_char,
             } => self.bind_like(
-                expr,
+                text,
                 pattern,
                 escape_char.as_deref(),
                 *negated,
-                true,
+                matches!(expr, E::ILike { .. }),
                 scope,
                 ctx,
             ),

@@ -68,13 +68,7 @@ impl TableData {
         snapshot: &Snapshot,
     ) -> Result<()> {
         if !def.primary_key.is_empty() {
-            if let Some(chain) = self.rows.get(&key) {
-                match collision_in_chain(chain, snapshot, |_| true) {
-                    Collision::None => {}
-                    Collision::Committed => return Err(unique_error(def, None, &key)),
-                    Collision::InProgress => return Err(Error::SerializationFailure),
-                }
-            }
+            self.check_key_free(def, &key, snapshot)?;
         }
         self.check_unique_indexes(def, &version.values, &key, None, snapshot)?;
         self.add_index_entries(def, &version.values, &key);
@@ -110,13 +104,7 @@ impl TableData {
         snapshot: &Snapshot,
     ) -> Result<()> {
         if new_key != *old_key {
-            if let Some(chain) = self.rows.get(&new_key) {
-                match collision_in_chain(chain, snapshot, |_| true) {
-                    Collision::None => {}
-                    Collision::Committed => return Err(unique_error(def, None, &new_key)),
-                    Collision::InProgress => return Err(Error::SerializationFailure),
-                }
-            }
+            self.check_key_free(def, &new_key, snapshot)?;
         }
         self.check_unique_indexes(
             def,
@@ -128,6 +116,18 @@ impl TableData {
         self.add_index_entries(def, &new.values, &new_key);
         self.rows.entry(new_key).or_default().push(new);
         Ok(())
+    }
+
+    /// Fails if a row the writer must respect already holds primary key `key`.
+    fn check_key_free(&self, def: &TableDef, key: &Key, snapshot: &Snapshot) -> Result<()> {
+        let Some(chain) = self.rows.get(key) else {
+            return Ok(());
+        };
+        match collision_in_chain(chain, snapshot, |_| true) {
+            Collision::None => Ok(()),
+            Collision::Committed => Err(unique_error(def, None, key)),
+            Collision::InProgress => Err(Error::SerializationFailure),
+        }
     }
 
     /// Deletes `version` (the one the snapshot sees).

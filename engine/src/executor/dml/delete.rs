@@ -1,7 +1,7 @@
 //! DELETE: marks each target version deleted by this transaction.
 
 use super::super::ExecContext;
-use super::{collect_targets, returning_row};
+use super::{apply_to_targets, TargetedWrite};
 use crate::binder::DeletePlan;
 use crate::error::Result;
 use crate::txn::{Transaction, WriteRecord};
@@ -13,15 +13,14 @@ pub fn execute_delete(
     txn: &mut Transaction,
     ctx: &ExecContext,
 ) -> Result<(u64, Vec<Vec<Value>>)> {
-    let targets = collect_targets(
-        &plan.table,
-        &plan.def,
-        &plan.access,
-        plan.filter.as_ref(),
-        ctx,
-    )?;
-    let mut returned = Vec::new();
-    for target in &targets {
+    let write = TargetedWrite {
+        table: &plan.table,
+        def: &plan.def,
+        access: &plan.access,
+        filter: plan.filter.as_ref(),
+        returning: plan.returning.as_ref(),
+    };
+    apply_to_targets(write, ctx, |target| {
         plan.table
             .data
             .read()
@@ -29,15 +28,6 @@ pub fn execute_delete(
         txn.writes.push(WriteRecord::Deleted {
             version: target.version.clone(),
         });
-        if let Some(returning) = &plan.returning {
-            let physical = &target.row[..plan.def.width()];
-            returned.push(returning_row(
-                returning,
-                physical,
-                target.version.xmin,
-                ctx,
-            )?);
-        }
-    }
-    Ok((targets.len() as u64, returned))
+        Ok(target.version.clone())
+    })
 }

@@ -45,12 +45,7 @@ pub fn execute_insert(
         if let Some(version) = insert_row(plan, txn, ctx, values, &mut written)? {
             count += 1;
             if let Some(returning) = &plan.returning {
-                returned.push(returning_row(
-                    returning,
-                    &version.values,
-                    version.xmin,
-                    ctx,
-                )?);
+                returned.push(returning_row(returning, &plan.def, &version, ctx)?);
             }
         }
     }

@@ -52,20 +52,47 @@ pub fn collect_targets(
     Ok(targets)
 }
 
-/// The RETURNING row for a written row (physical values; `xmin` appended here).
+/// The RETURNING row for a written (or deleted) version.
 pub fn returning_row(
     returning: &Returning,
-    values: &[Value],
-    xmin: u64,
+    def: &TableDef,
+    version: &RowVersion,
     ctx: &ExecContext,
 ) -> Result<Tuple> {
-    let mut row = values.to_vec();
-    row.push(Value::Int64(xmin as i64));
+    let row = version_row(def, version);
     returning
         .exprs
         .iter()
         .map(|e| e.eval(&row, &ctx.eval))
         .collect()
+}
+
+/// The rows an UPDATE or DELETE works on, and what it returns.
+pub struct TargetedWrite<'a> {
+    pub table: &'a Arc<Table>,
+    pub def: &'a Arc<TableDef>,
+    pub access: &'a AccessPath,
+    pub filter: Option<&'a Expr>,
+    pub returning: Option<&'a Returning>,
+}
+
+/// Collects the targets of `write`, then calls `apply` on each; `apply` returns the version
+/// RETURNING reads (the new one for UPDATE, the deleted one for DELETE). Returns the row count
+/// and the RETURNING rows.
+pub fn apply_to_targets(
+    write: TargetedWrite,
+    ctx: &ExecContext,
+    mut apply: impl FnMut(&Target) -> Result<Arc<RowVersion>>,
+) -> Result<(u64, Vec<Tuple>)> {
+    let targets = collect_targets(write.table, write.def, write.access, write.filter, ctx)?;
+    let mut returned = Vec::new();
+    for target in &targets {
+        let version = apply(target)?;
+        if let Some(returning) = write.returning {
+            returned.push(returning_row(returning, write.def, &version, ctx)?);
+        }
+    }
+    Ok((targets.len() as u64, returned))
 }
 
 /// The storage key of a row: its primary key values.

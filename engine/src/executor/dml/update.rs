@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::super::ExecContext;
 use super::row::prepare_row;
-use super::{collect_targets, primary_key, returning_row};
+use super::{apply_to_targets, primary_key, TargetedWrite};
 use crate::binder::UpdatePlan;
 use crate::catalog::{Table, TableDef};
 use crate::error::Result;
@@ -18,21 +18,20 @@ pub fn execute_update(
     txn: &mut Transaction,
     ctx: &ExecContext,
 ) -> Result<(u64, Vec<Vec<Value>>)> {
-    let targets = collect_targets(
-        &plan.table,
-        &plan.def,
-        &plan.access,
-        plan.filter.as_ref(),
-        ctx,
-    )?;
-    let mut returned = Vec::new();
-    for target in &targets {
+    let write = TargetedWrite {
+        table: &plan.table,
+        def: &plan.def,
+        access: &plan.access,
+        filter: plan.filter.as_ref(),
+        returning: plan.returning.as_ref(),
+    };
+    apply_to_targets(write, ctx, |target| {
         let mut values: Vec<Value> = target.row[..plan.def.width()].to_vec();
         for (position, expr) in &plan.assignments {
             values[*position] = expr.eval(&target.row, &ctx.eval)?;
         }
         let new_values = prepare_row(&plan.def, values, ctx)?;
-        let written = replace_row(
+        replace_row(
             &plan.table,
             &plan.def,
             txn,
@@ -40,17 +39,8 @@ pub fn execute_update(
             &target.key,
             &target.version,
             new_values,
-        )?;
-        if let Some(returning) = &plan.returning {
-            returned.push(returning_row(
-                returning,
-                &written.values,
-                written.xmin,
-                ctx,
-            )?);
-        }
-    }
-    Ok((targets.len() as u64, returned))
+        )
+    })
 }
 
 /// Replaces `old` (under `old_key`) with a new version holding `values`, logging both sides.
