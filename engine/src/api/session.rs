@@ -10,8 +10,8 @@ use super::prepared::{CachedPlan, PreparedStatement};
 use super::{Column, CommandTag, Database, QueryResult, Row};
 use crate::binder::{Binder, BoundStatement, TransactionStatement};
 use crate::error::{Error, Result};
-use crate::executor::{self, dml, ExecContext};
-use crate::expr::EvalContext;
+use crate::executor::{self, dml};
+use crate::expr::{EvalContext, SubqueryCache};
 use crate::functions;
 use crate::planner;
 use crate::txn::{CatalogUndo, Transaction, WriteRecord};
@@ -258,13 +258,8 @@ impl Session {
             transaction_time: txn.start_time,
             statement_time: Utc::now(),
         };
-        let ctx = ExecContext {
-            snapshot: txn.snapshot,
-            eval: EvalContext {
-                params,
-                clock: &clock,
-            },
-        };
+        let cache = SubqueryCache::default();
+        let ctx = EvalContext::new(txn.snapshot, params, &clock, &cache);
         match bound {
             BoundStatement::Query { plan, columns } => {
                 let rows = executor::collect(plan, &ctx)?;

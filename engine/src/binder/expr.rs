@@ -4,6 +4,7 @@
 use sqlparser::ast::{self, BinaryOperator, UnaryOperator, Value as AstValue};
 
 use super::scope::Scope;
+use super::subquery::SubqueryForm;
 use super::{names, types, Binder};
 use crate::error::{Error, Result};
 use crate::expr::{CompareOp, Expr};
@@ -270,23 +271,71 @@ impl Binder<'_> {
                 let arg = self.bind_expr(expr, scope, ctx)?;
                 self.call_scalar("floor", vec![arg])
             }
-            E::Subquery(_) | E::Exists { .. } | E::InSubquery { .. } => {
-                Err(Error::unsupported("subqueries"))
+            E::Subquery(query) => self.bind_subquery(query, SubqueryForm::Scalar, scope, ctx),
+            E::Exists { subquery, negated } => {
+                let exists = self.bind_subquery(subquery, SubqueryForm::Exists, scope, ctx)?;
+                Ok(if *negated {
+                    Expr::Not(Box::new(exists))
+                } else {
+                    exists
+                })
+            }
+            E::InSubquery {
+                expr: needle,
+                subquery,
+                negated,
+            } => {
+                let found = self.bind_subquery(subquery, SubqueryForm::In(needle), scope, ctx)?;
+                Ok(if *negated {
+                    Expr::Not(Box::new(found))
+                } else {
+                    found
+                })
+            }
+            E::AnyOp {
+                left,
+                compare_op,
+                right,
+                ..
+            }
+            | E::AllOp {
+                left,
+                compare_op,
+                right,
+            } => {
+                let ast::Expr::Subquery(query) = &**right else {
+                    return Err(Error::unsupported("ANY/ALL over an array"));
+                };
+                let all = matches!(expr, E::AllOp { .. });
+                let form = SubqueryForm::quantified(left, compare_op, all)?;
+                self.bind_subquery(query, form, scope, ctx)
             }
             other => Err(Error::unsupported(format!("expression {other}"))),
         }
     }
 
+    /// A column of this query, or else of an enclosing query (a correlated reference).
     fn bind_column(&mut self, scope: &Scope, qualifier: Option<&str>, name: &str) -> Result<Expr> {
-        if let Some(q) = qualifier {
-            if !scope.has_qualifier(q) {
-                return Err(Error::UndefinedTable(format!(
-                    "missing FROM-clause entry for table \"{q}\""
-                )));
+        let known_here = qualifier.is_none_or(|q| scope.has_qualifier(q));
+        if known_here {
+            if let Some((index, column)) = scope.find(qualifier, name)? {
+                return Ok(Expr::Column {
+                    index,
+                    data_type: column.data_type.clone(),
+                });
             }
         }
-        let (index, data_type) = scope.resolve(qualifier, name)?;
-        Ok(Expr::Column { index, data_type })
+        if let Some(outer) = self.bind_outer_column(qualifier, name)? {
+            return Ok(outer);
+        }
+        match qualifier {
+            Some(q) if !known_here => Err(Error::UndefinedTable(format!(
+                "missing FROM-clause entry for table \"{q}\""
+            ))),
+            _ => scope
+                .resolve(qualifier, name)
+                .map(|(index, data_type)| Expr::Column { index, data_type }),
+        }
     }
 
     /// A literal: integers are `integer` if they fit, then `bigint`, then `numeric`; decimals

@@ -6,12 +6,14 @@ mod coerce;
 mod ddl;
 mod dml;
 mod expr;
+mod from;
 mod function;
 mod insert;
 mod names;
 mod scope;
 mod select;
 mod statement;
+mod subquery;
 mod types;
 
 pub use scope::{Scope, ScopeColumn};
@@ -22,14 +24,23 @@ pub use statement::{
 
 use sqlparser::ast::Statement;
 
+use crate::api::Column;
 use crate::catalog::{Catalog, TableDef};
 use crate::error::{Error, Result};
+use crate::planner::Plan;
 use crate::types::DataType;
 
 /// Binds statements against one catalog version, collecting parameter types as it goes.
 pub struct Binder<'a> {
     catalog: &'a Catalog,
     params: Vec<DataType>,
+    /// Common table expressions in scope, innermost last: name, plan, columns.
+    ctes: Vec<(String, Plan, Vec<Column>)>,
+    /// Scopes of the enclosing queries while binding a subquery, innermost last.
+    outer_scopes: Vec<Scope>,
+    /// One flag per subquery being bound: set when it reads an enclosing query's column.
+    correlated: Vec<bool>,
+    next_subquery_id: usize,
 }
 
 impl<'a> Binder<'a> {
@@ -38,6 +49,10 @@ impl<'a> Binder<'a> {
         Binder {
             catalog,
             params: Vec::new(),
+            ctes: Vec::new(),
+            outer_scopes: Vec::new(),
+            correlated: Vec::new(),
+            next_subquery_id: 0,
         }
     }
 
@@ -87,23 +102,18 @@ impl<'a> Binder<'a> {
     }
 
     fn table_scope(def: &TableDef, qualifier: &str) -> Scope {
+        let qualifier = Some(qualifier.to_string());
         let mut columns: Vec<ScopeColumn> = def
             .columns
             .iter()
             .map(|c| ScopeColumn {
-                qualifier: Some(qualifier.to_string()),
-                name: c.name.clone(),
-                data_type: c.data_type.clone(),
-                hidden: false,
                 dropped: c.dropped,
+                ..ScopeColumn::new(qualifier.clone(), &c.name, c.data_type.clone())
             })
             .collect();
         columns.push(ScopeColumn {
-            qualifier: Some(qualifier.to_string()),
-            name: "xmin".into(),
-            data_type: DataType::Int64,
             hidden: true,
-            dropped: false,
+            ..ScopeColumn::new(qualifier, "xmin", DataType::Int64)
         });
         Scope { columns }
     }

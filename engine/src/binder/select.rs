@@ -31,9 +31,16 @@ impl Binder<'_> {
 
     /// Binds a query into a plan and its output columns.
     pub fn bind_query(&mut self, query: &Query) -> Result<(Plan, Vec<Column>)> {
-        if query.with.is_some() {
-            return Err(Error::unsupported("WITH queries"));
-        }
+        let cte_count = match &query.with {
+            Some(with) => self.bind_with(with)?,
+            None => 0,
+        };
+        let bound = self.bind_query_body(query);
+        self.ctes.truncate(self.ctes.len() - cte_count);
+        bound
+    }
+
+    fn bind_query_body(&mut self, query: &Query) -> Result<(Plan, Vec<Column>)> {
         let order_by: &[ast::OrderByExpr] = match &query.order_by {
             None => &[],
             Some(o) => match &o.kind {
@@ -107,42 +114,6 @@ impl Binder<'_> {
             limit,
             offset,
         })
-    }
-
-    /// Binds the FROM clause: the input plan and the scope of its columns.
-    fn bind_from(&mut self, from: &[ast::TableWithJoins]) -> Result<(Plan, Scope)> {
-        match from {
-            [] => Ok((Plan::Values { rows: vec![vec![]] }, Scope::default())),
-            [single] if single.joins.is_empty() => match &single.relation {
-                TableFactor::Table {
-                    name,
-                    alias,
-                    args: None,
-                    ..
-                } => {
-                    let (schema, table_name) = names::object_name(name)?;
-                    let table = self.catalog.table(schema.as_deref(), &table_name)?.clone();
-                    let def = table.def();
-                    let qualifier = alias
-                        .as_ref()
-                        .map_or(table_name.clone(), |a| names::ident(&a.name));
-                    let scope = Self::table_scope(&def, &qualifier);
-                    Ok((
-                        Plan::Scan {
-                            table,
-                            def,
-                            access: AccessPath::Full,
-                        },
-                        scope,
-                    ))
-                }
-                other => Err(Error::unsupported(format!(
-                    "FROM item {}",
-                    short(&other.to_string())
-                ))),
-            },
-            _ => Err(Error::unsupported("joins and multiple FROM items")),
-        }
     }
 
     fn bind_select(
@@ -483,7 +454,7 @@ impl Binder<'_> {
                 data_type,
             });
         }
-        Ok((Plan::Values { rows }, columns))
+        Ok((Plan::Values { rows, width }, columns))
     }
 
     /// ORDER BY over an already projected result (VALUES): keys must name output columns.
@@ -499,13 +470,7 @@ impl Binder<'_> {
         let scope = Scope {
             columns: columns
                 .iter()
-                .map(|c| super::ScopeColumn {
-                    qualifier: None,
-                    name: c.name.clone(),
-                    data_type: c.data_type.clone(),
-                    hidden: false,
-                    dropped: false,
-                })
+                .map(|c| super::ScopeColumn::new(None, &c.name, c.data_type.clone()))
                 .collect(),
         };
         let mut keys = Vec::with_capacity(order_by.len());

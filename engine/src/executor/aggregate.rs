@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{ExecContext, Operator, Tuple};
+use super::{EvalContext, Operator, Tuple};
 use crate::error::Result;
 use crate::expr::aggregate_state::AggregateState;
 use crate::expr::{AggregateCall, Expr};
@@ -31,7 +31,7 @@ impl<'p> AggregateOperator<'p> {
         }
     }
 
-    fn run(&mut self, ctx: &ExecContext) -> Result<Vec<Tuple>> {
+    fn run(&mut self, ctx: &EvalContext) -> Result<Vec<Tuple>> {
         let mut index: HashMap<Vec<Value>, usize> = HashMap::new();
         let mut groups: Vec<(Vec<Value>, Vec<AggregateState>)> = Vec::new();
         let fresh = || {
@@ -48,7 +48,7 @@ impl<'p> AggregateOperator<'p> {
             let key = self
                 .group_by
                 .iter()
-                .map(|g| g.eval(&row, &ctx.eval))
+                .map(|g| g.eval(&row, ctx))
                 .collect::<Result<Vec<_>>>()?;
             let slot = match index.get(&key) {
                 Some(&slot) => slot,
@@ -61,11 +61,11 @@ impl<'p> AggregateOperator<'p> {
             let states = &mut groups[slot].1;
             for (state, call) in states.iter_mut().zip(self.aggregates) {
                 let value = match &call.arg {
-                    Some(arg) => arg.eval(&row, &ctx.eval)?,
+                    Some(arg) => arg.eval(&row, ctx)?,
                     None => Value::Null,
                 };
                 let separator = match &call.separator {
-                    Some(s) => s.eval(&row, &ctx.eval)?,
+                    Some(s) => s.eval(&row, ctx)?,
                     None => Value::Null,
                 };
                 state.add(call, value, &separator)?;
@@ -84,7 +84,7 @@ impl<'p> AggregateOperator<'p> {
 }
 
 impl Operator for AggregateOperator<'_> {
-    fn next(&mut self, ctx: &ExecContext) -> Result<Option<Tuple>> {
+    fn next(&mut self, ctx: &EvalContext) -> Result<Option<Tuple>> {
         if self.output.is_none() {
             let rows = self.run(ctx)?;
             self.output = Some(rows.into_iter());

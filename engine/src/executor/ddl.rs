@@ -7,7 +7,7 @@ use crate::api::CommandTag;
 use crate::binder::{AlterAction, DdlStatement};
 use crate::catalog::{Catalog, Relation, Schema, Table, TableDef};
 use crate::error::{Error, Result};
-use crate::executor::ExecContext;
+use crate::executor::EvalContext;
 use crate::storage::IndexData;
 use crate::txn::{CatalogUndo, Transaction};
 use crate::types::Value;
@@ -21,7 +21,7 @@ pub fn execute_ddl(
     ddl: &DdlStatement,
     catalog: &mut Catalog,
     txn: &mut Transaction,
-    ctx: &ExecContext,
+    ctx: &EvalContext,
 ) -> Result<CommandTag> {
     let result = match ddl {
         DdlStatement::CreateSchema {
@@ -212,7 +212,7 @@ fn alter_table(
     table: &Arc<Table>,
     action: &AlterAction,
     txn: &mut Transaction,
-    ctx: &ExecContext,
+    ctx: &EvalContext,
 ) -> Result<()> {
     let def = table.def();
     let mut new_def = (*def).clone();
@@ -242,7 +242,7 @@ fn alter_table(
             let mut column = column.clone();
             column.missing = match &column.default {
                 Some(d) => crate::types::cast::cast(
-                    d.expr.eval(&[], &ctx.eval)?,
+                    d.expr.eval(&[], ctx)?,
                     &column.data_type,
                     crate::types::CastMode::Assignment,
                 )?,
@@ -364,7 +364,7 @@ fn alter_table(
 }
 
 /// Verifies that every visible row satisfies the CHECK constraints of `def`.
-fn validate_checks(table: &Arc<Table>, def: &TableDef, ctx: &ExecContext) -> Result<()> {
+fn validate_checks(table: &Arc<Table>, def: &TableDef, ctx: &EvalContext) -> Result<()> {
     if def.checks.is_empty() {
         return Ok(());
     }
@@ -373,7 +373,7 @@ fn validate_checks(table: &Arc<Table>, def: &TableDef, ctx: &ExecContext) -> Res
         super::dml::collect_targets(table, &def, &crate::planner::AccessPath::Full, None, ctx)?;
     for target in targets {
         for check in &def.checks {
-            if let Value::Bool(false) = check.expr.eval(&target.row, &ctx.eval)? {
+            if let Value::Bool(false) = check.expr.eval(&target.row, ctx)? {
                 return Err(Error::CheckViolation {
                     table: def.name.clone(),
                     constraint: check.name.clone(),

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::{ExecContext, Operator, Tuple};
+use super::{EvalContext, Operator, Tuple};
 use crate::error::Result;
 
 /// Passes the first occurrence of each row.
@@ -21,7 +21,7 @@ impl<'p> DistinctOperator<'p> {
 }
 
 impl Operator for DistinctOperator<'_> {
-    fn next(&mut self, ctx: &ExecContext) -> Result<Option<Tuple>> {
+    fn next(&mut self, ctx: &EvalContext) -> Result<Option<Tuple>> {
         while let Some(row) = self.input.next(ctx)? {
             if !self.seen.contains(&row) {
                 self.seen.insert(row.clone());

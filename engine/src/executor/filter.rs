@@ -1,6 +1,6 @@
 //! Filter: passes the rows for which the predicate is TRUE.
 
-use super::{ExecContext, Operator, Tuple};
+use super::{EvalContext, Operator, Tuple};
 use crate::error::Result;
 use crate::expr::{eval_predicate, Expr};
 
@@ -17,9 +17,9 @@ impl<'p> FilterOperator<'p> {
 }
 
 impl Operator for FilterOperator<'_> {
-    fn next(&mut self, ctx: &ExecContext) -> Result<Option<Tuple>> {
+    fn next(&mut self, ctx: &EvalContext) -> Result<Option<Tuple>> {
         while let Some(row) = self.input.next(ctx)? {
-            if eval_predicate(self.predicate, &row, &ctx.eval)? {
+            if eval_predicate(self.predicate, &row, ctx)? {
                 return Ok(Some(row));
             }
         }

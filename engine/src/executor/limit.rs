@@ -1,6 +1,6 @@
 //! Limit: skips OFFSET rows, then passes at most LIMIT rows and stops pulling.
 
-use super::{ExecContext, Operator, Tuple};
+use super::{EvalContext, Operator, Tuple};
 use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::types::Value;
@@ -29,9 +29,9 @@ impl<'p> LimitOperator<'p> {
     }
 }
 
-fn count(expr: Option<&Expr>, ctx: &ExecContext, what: &str) -> Result<Option<u64>> {
+fn count(expr: Option<&Expr>, ctx: &EvalContext, what: &str) -> Result<Option<u64>> {
     let Some(expr) = expr else { return Ok(None) };
-    match expr.eval(&[], &ctx.eval)? {
+    match expr.eval(&[], ctx)? {
         Value::Null => Ok(None),
         v => match v.as_i64() {
             Some(n) if n >= 0 => Ok(Some(n as u64)),
@@ -44,7 +44,7 @@ fn count(expr: Option<&Expr>, ctx: &ExecContext, what: &str) -> Result<Option<u6
 }
 
 impl Operator for LimitOperator<'_> {
-    fn next(&mut self, ctx: &ExecContext) -> Result<Option<Tuple>> {
+    fn next(&mut self, ctx: &EvalContext) -> Result<Option<Tuple>> {
         if self.state.is_none() {
             let offset = count(self.offset_expr, ctx, "OFFSET")?.unwrap_or(0);
             let limit = count(self.limit_expr, ctx, "LIMIT")?;

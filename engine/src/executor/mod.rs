@@ -6,6 +6,7 @@ mod ddl;
 mod distinct;
 pub mod dml;
 mod filter;
+mod join;
 mod limit;
 mod project;
 mod scan;
@@ -15,24 +16,17 @@ mod values;
 pub use ddl::execute_ddl;
 
 use crate::error::Result;
-use crate::expr::EvalContext;
+pub use crate::expr::EvalContext;
 use crate::planner::Plan;
-use crate::txn::Snapshot;
 use crate::types::Value;
 
 /// A row flowing between operators.
 pub type Tuple = Vec<Value>;
 
-/// What operators need while running: the snapshot to read at, parameters and the clock.
-pub struct ExecContext<'a> {
-    pub snapshot: Snapshot,
-    pub eval: EvalContext<'a>,
-}
-
 /// A pull-based operator: each call yields the next row, or `None` when done.
 pub trait Operator {
     /// The next row.
-    fn next(&mut self, ctx: &ExecContext) -> Result<Option<Tuple>>;
+    fn next(&mut self, ctx: &EvalContext) -> Result<Option<Tuple>>;
 }
 
 /// Builds the operator tree for a plan.
@@ -41,7 +35,22 @@ pub fn build(plan: &Plan) -> Box<dyn Operator + '_> {
         Plan::Scan { table, def, access } => {
             Box::new(scan::ScanOperator::new(table.clone(), def.clone(), access))
         }
-        Plan::Values { rows } => Box::new(values::ValuesOperator::new(rows)),
+        Plan::Values { rows, .. } => Box::new(values::ValuesOperator::new(rows)),
+        Plan::Join {
+            left,
+            right,
+            kind,
+            condition,
+            strategy,
+        } => join::build_join(
+            build(left),
+            build(right),
+            left.width(),
+            right.width(),
+            *kind,
+            condition.as_ref(),
+            strategy,
+        ),
         Plan::Filter { input, predicate } => {
             Box::new(filter::FilterOperator::new(build(input), predicate))
         }
@@ -72,7 +81,7 @@ pub fn build(plan: &Plan) -> Box<dyn Operator + '_> {
 }
 
 /// Runs a plan to completion.
-pub fn collect(plan: &Plan, ctx: &ExecContext) -> Result<Vec<Tuple>> {
+pub fn collect(plan: &Plan, ctx: &EvalContext) -> Result<Vec<Tuple>> {
     let mut root = build(plan);
     let mut rows = Vec::new();
     while let Some(row) = root.next(ctx)? {

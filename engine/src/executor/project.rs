@@ -1,6 +1,6 @@
 //! Project: computes the output expressions of each row.
 
-use super::{ExecContext, Operator, Tuple};
+use super::{EvalContext, Operator, Tuple};
 use crate::error::Result;
 use crate::expr::Expr;
 
@@ -17,13 +17,13 @@ impl<'p> ProjectOperator<'p> {
 }
 
 impl Operator for ProjectOperator<'_> {
-    fn next(&mut self, ctx: &ExecContext) -> Result<Option<Tuple>> {
+    fn next(&mut self, ctx: &EvalContext) -> Result<Option<Tuple>> {
         match self.input.next(ctx)? {
             None => Ok(None),
             Some(row) => {
                 let mut out = Vec::with_capacity(self.exprs.len());
                 for e in self.exprs {
-                    out.push(e.eval(&row, &ctx.eval)?);
+                    out.push(e.eval(&row, ctx)?);
                 }
                 Ok(Some(out))
             }

@@ -5,10 +5,9 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use super::{ExecContext, Operator, Tuple};
+use super::{EvalContext, Operator, Tuple};
 use crate::catalog::{Table, TableDef};
 use crate::error::Result;
-use crate::expr::EvalContext;
 use crate::planner::{AccessPath, KeyRangeExprs};
 use crate::storage::{Key, KeyBound, KeyRange, RowVersion, ScanCursor};
 use crate::txn::Snapshot;
@@ -149,13 +148,13 @@ impl<'p> ScanOperator<'p> {
 }
 
 impl Operator for ScanOperator<'_> {
-    fn next(&mut self, ctx: &ExecContext) -> Result<Option<Tuple>> {
+    fn next(&mut self, ctx: &EvalContext) -> Result<Option<Tuple>> {
         if self.source.is_none() {
             self.source = Some(ScanSource::open(
                 self.table.clone(),
                 self.def.clone(),
                 self.access,
-                &ctx.eval,
+                ctx,
             )?);
         }
         let Some(source) = &mut self.source else {

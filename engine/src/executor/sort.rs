@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 
-use super::{ExecContext, Operator, Tuple};
+use super::{EvalContext, Operator, Tuple};
 use crate::error::Result;
 use crate::planner::SortKey;
 use crate::types::Value;
@@ -54,14 +54,14 @@ pub fn compare_keys(a: &Value, b: &Value, key: &SortKey) -> Ordering {
 }
 
 impl Operator for SortOperator<'_> {
-    fn next(&mut self, ctx: &ExecContext) -> Result<Option<Tuple>> {
+    fn next(&mut self, ctx: &EvalContext) -> Result<Option<Tuple>> {
         if self.sorted.is_none() {
             let mut keyed: Vec<(Vec<Value>, Tuple)> = Vec::new();
             while let Some(row) = self.input.next(ctx)? {
                 let key = self
                     .keys
                     .iter()
-                    .map(|k| k.expr.eval(&row, &ctx.eval))
+                    .map(|k| k.expr.eval(&row, ctx))
                     .collect::<Result<Vec<_>>>()?;
                 keyed.push((key, row));
             }

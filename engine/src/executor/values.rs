@@ -1,6 +1,6 @@
 //! `VALUES` rows (and the single empty row of a SELECT without FROM).
 
-use super::{ExecContext, Operator, Tuple};
+use super::{EvalContext, Operator, Tuple};
 use crate::error::Result;
 use crate::expr::Expr;
 
@@ -16,12 +16,12 @@ impl<'p> ValuesOperator<'p> {
 }
 
 impl Operator for ValuesOperator<'_> {
-    fn next(&mut self, ctx: &ExecContext) -> Result<Option<Tuple>> {
+    fn next(&mut self, ctx: &EvalContext) -> Result<Option<Tuple>> {
         match self.rows.next() {
             None => Ok(None),
             Some(row) => Ok(Some(
                 row.iter()
-                    .map(|e| e.eval(&[], &ctx.eval))
+                    .map(|e| e.eval(&[], ctx))
                     .collect::<Result<_>>()?,
             )),
         }

@@ -2,15 +2,41 @@
 
 use std::cmp::Ordering;
 
+use super::subquery::{OuterRow, SubqueryCache};
 use super::{like_match, CompareOp, Expr};
 use crate::error::{Error, Result};
 use crate::functions;
+use crate::txn::Snapshot;
 use crate::types::{arith, cast, compare, json, CastMode, Value};
 
-/// What evaluation needs besides the row: parameter values and the statement's clock.
+/// Everything evaluation and the operators need besides the current row: the snapshot to read
+/// at, parameter values, the statement's clock, the rows of enclosing queries (for correlated
+/// subqueries) and the results of uncorrelated subqueries already run.
+#[derive(Clone, Copy)]
 pub struct EvalContext<'a> {
+    pub snapshot: Snapshot,
     pub params: &'a [Value],
     pub clock: &'a functions::EvalContext,
+    pub outer: Option<&'a OuterRow<'a>>,
+    pub cache: &'a SubqueryCache,
+}
+
+impl<'a> EvalContext<'a> {
+    /// The context of a top-level statement.
+    pub fn new(
+        snapshot: Snapshot,
+        params: &'a [Value],
+        clock: &'a functions::EvalContext,
+        cache: &'a SubqueryCache,
+    ) -> Self {
+        EvalContext {
+            snapshot,
+            params,
+            clock,
+            outer: None,
+            cache,
+        }
+    }
 }
 
 /// Evaluates a predicate: true only for TRUE (NULL and FALSE reject the row).
@@ -223,6 +249,21 @@ impl Expr {
                     _ => json::json_get_path(&doc, &keys, *as_text),
                 }
             }
+            Expr::OuterColumn { depth, index, .. } => {
+                let mut level = ctx.outer;
+                for _ in 1..*depth {
+                    level = level.and_then(|l| l.parent);
+                }
+                level
+                    .and_then(|l| l.row.get(*index))
+                    .cloned()
+                    .ok_or_else(|| {
+                        Error::Internal(format!(
+                            "outer column {index} at depth {depth} is not available"
+                        ))
+                    })
+            }
+            Expr::Subquery(subquery) => subquery.eval(row, ctx),
             Expr::Aggregate(_) => Err(Error::Grouping(
                 "aggregate functions are not allowed here".into(),
             )),

@@ -4,12 +4,15 @@
 
 mod aggregate;
 pub mod aggregate_state;
+mod columns;
 mod eval;
 mod like;
+mod subquery;
 
 pub use aggregate::{AggregateCall, AggregateFunction};
 pub use eval::{eval_predicate, EvalContext};
 pub use like::like_match;
+pub use subquery::{OuterRow, SubqueryCache, SubqueryExpr, SubqueryKind};
 
 use crate::functions::ScalarFunction;
 use crate::types::{ArithOp, DataType, Value};
@@ -130,6 +133,15 @@ pub enum Expr {
         path: Vec<Expr>,
         as_text: bool,
     },
+    /// A column of an enclosing query's row (`depth` 1 = the immediately enclosing query), as
+    /// read by a correlated subquery.
+    OuterColumn {
+        depth: usize,
+        index: usize,
+        data_type: DataType,
+    },
+    /// A subquery used as an expression (scalar, EXISTS, IN, ANY/ALL).
+    Subquery(Box<SubqueryExpr>),
     /// Only while binding: replaced by a column of the aggregate's output.
     Aggregate(Box<AggregateCall>),
 }
@@ -169,6 +181,8 @@ impl Expr {
                 _ => DataType::Json,
             },
             Expr::Aggregate(call) => call.data_type.clone(),
+            Expr::OuterColumn { data_type, .. } => data_type.clone(),
+            Expr::Subquery(s) => s.data_type(),
         }
     }
 
@@ -231,6 +245,12 @@ impl Expr {
             Expr::Aggregate(call) => {
                 if let Some(arg) = &call.arg {
                     f(arg);
+                }
+            }
+            Expr::OuterColumn { .. } => {}
+            Expr::Subquery(s) => {
+                if let Some(needle) = s.kind.needle() {
+                    f(needle);
                 }
             }
         }
@@ -383,8 +403,20 @@ impl Expr {
                 }
             }
             Expr::Aggregate(call) => Expr::Aggregate(call),
+            outer @ Expr::OuterColumn { .. } => outer,
+            Expr::Subquery(mut s) => {
+                s.kind = s.kind.map_needle(f)?;
+                Expr::Subquery(s)
+            }
         };
         Ok(node)
+    }
+
+    /// True if the tree holds a subquery that reads the current row.
+    pub fn has_correlated_subquery(&self) -> bool {
+        let mut found = false;
+        self.walk(&mut |e| found |= matches!(e, Expr::Subquery(s) if s.correlated));
+        found
     }
 
     /// True if the tree contains an aggregate call.
@@ -398,10 +430,10 @@ impl Expr {
     /// functions of them): it can be evaluated once when a scan starts.
     pub fn is_row_independent(&self) -> bool {
         let mut independent = true;
-        self.walk(&mut |e| {
-            if matches!(e, Expr::Column { .. } | Expr::Aggregate(_)) {
-                independent = false;
-            }
+        self.walk(&mut |e| match e {
+            Expr::Column { .. } | Expr::Aggregate(_) => independent = false,
+            Expr::Subquery(s) if s.correlated => independent = false,
+            _ => {}
         });
         independent
     }

@@ -430,17 +430,9 @@ fn epoch_to_timestamp(args: &[Value], _: &EvalContext) -> Result<Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{call, ctx, date, naive, ts};
+    use super::super::test_support::{call, ctx, date, iv, naive, ts};
     use super::*;
     use crate::types::DataType;
-
-    fn iv(months: i32, days: i32, micros: i64) -> Value {
-        Value::Interval(Interval {
-            months,
-            days,
-            micros,
-        })
-    }
 
     const HOUR: i64 = 3_600_000_000;
 

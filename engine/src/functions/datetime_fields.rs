@@ -599,16 +599,8 @@ fn extract(args: &[Value], kind: SourceKind) -> Result<Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{call, date, naive, num_text, text, ts};
+    use super::super::test_support::{call, date, iv, naive, num_text, text, ts};
     use super::*;
-
-    fn iv(months: i32, days: i32, micros: i64) -> Value {
-        Value::Interval(Interval {
-            months,
-            days,
-            micros,
-        })
-    }
 
     fn trunc(unit: &str, source: Value) -> Value {
         call("date_trunc", &[text(unit), source]).unwrap()

@@ -21,6 +21,7 @@ use super::datetime::days_in_month;
 use super::datetime_fields::julian_day;
 use super::signature::Ty::{Date as DateTy, Interval as IntervalTy, Text, Timestamp, TimestampTz};
 use super::signature::{fixed, FunctionDef};
+use super::template::longest_keyword;
 use crate::error::{Error, Result};
 use crate::types::datetime::Interval;
 use crate::types::Value;
@@ -142,50 +143,16 @@ enum Key {
     FixedFormat,
 }
 
-/// Every pattern spelling; the longest one matching at a position wins.
+/// Every pattern's upper-case (and `Month`-style capitalised) spelling; the all-lower-case
+/// spelling of an upper-case one is a pattern too, with [`Key::lower_case`]'s key. The
+/// longest one matching at a position wins.
 const KEYWORDS: &[(&str, Key)] = &[
-    (
-        "A.D.",
-        Key::Era {
-            dots: true,
-            upper: true,
-        },
-    ),
-    (
-        "A.M.",
-        Key::Meridiem {
-            dots: true,
-            upper: true,
-        },
-    ),
-    (
-        "AD",
-        Key::Era {
-            dots: false,
-            upper: true,
-        },
-    ),
-    (
-        "AM",
-        Key::Meridiem {
-            dots: false,
-            upper: true,
-        },
-    ),
-    (
-        "B.C.",
-        Key::Era {
-            dots: true,
-            upper: true,
-        },
-    ),
-    (
-        "BC",
-        Key::Era {
-            dots: false,
-            upper: true,
-        },
-    ),
+    ("A.D.", era(true)),
+    ("A.M.", meridiem(true)),
+    ("AD", era(false)),
+    ("AM", meridiem(false)),
+    ("B.C.", era(true)),
+    ("BC", era(false)),
     ("CC", Key::Century),
     ("DAY", Key::DayName(Letters::Upper)),
     ("DDD", Key::DayOfYear),
@@ -220,20 +187,8 @@ const KEYWORDS: &[(&str, Key)] = &[
     ("Month", Key::MonthName(Letters::Capitalized)),
     ("Mon", Key::MonthAbbrev(Letters::Capitalized)),
     ("OF", Key::TzOffset),
-    (
-        "P.M.",
-        Key::Meridiem {
-            dots: true,
-            upper: true,
-        },
-    ),
-    (
-        "PM",
-        Key::Meridiem {
-            dots: false,
-            upper: true,
-        },
-    ),
+    ("P.M.", meridiem(true)),
+    ("PM", meridiem(false)),
     ("Q", Key::Quarter),
     ("RM", Key::RomanMonth { upper: true }),
     ("SSSSS", Key::SecondsOfDay),
@@ -250,109 +205,17 @@ const KEYWORDS: &[(&str, Key)] = &[
     ("YYY", Key::Year(3)),
     ("YY", Key::Year(2)),
     ("Y", Key::Year(1)),
-    (
-        "a.d.",
-        Key::Era {
-            dots: true,
-            upper: false,
-        },
-    ),
-    (
-        "a.m.",
-        Key::Meridiem {
-            dots: true,
-            upper: false,
-        },
-    ),
-    (
-        "ad",
-        Key::Era {
-            dots: false,
-            upper: false,
-        },
-    ),
-    (
-        "am",
-        Key::Meridiem {
-            dots: false,
-            upper: false,
-        },
-    ),
-    (
-        "b.c.",
-        Key::Era {
-            dots: true,
-            upper: false,
-        },
-    ),
-    (
-        "bc",
-        Key::Era {
-            dots: false,
-            upper: false,
-        },
-    ),
-    ("cc", Key::Century),
-    ("day", Key::DayName(Letters::Lower)),
-    ("ddd", Key::DayOfYear),
-    ("dd", Key::DayOfMonth),
-    ("dy", Key::DayAbbrev(Letters::Lower)),
-    ("d", Key::DayOfWeek),
-    ("ff1", Key::Fraction(1)),
-    ("ff2", Key::Fraction(2)),
-    ("ff3", Key::Fraction(3)),
-    ("ff4", Key::Fraction(4)),
-    ("ff5", Key::Fraction(5)),
-    ("ff6", Key::Fraction(6)),
-    ("fx", Key::FixedFormat),
-    ("hh24", Key::Hour24),
-    ("hh12", Key::Hour12),
-    ("hh", Key::Hour12),
-    ("iddd", Key::IsoDayOfYear),
-    ("id", Key::IsoDayOfWeek),
-    ("iw", Key::IsoWeek),
-    ("iyyy", Key::IsoYear(4)),
-    ("iyy", Key::IsoYear(3)),
-    ("iy", Key::IsoYear(2)),
-    ("i", Key::IsoYear(1)),
-    ("j", Key::Julian),
-    ("mi", Key::Minute),
-    ("mm", Key::MonthNumber),
-    ("month", Key::MonthName(Letters::Lower)),
-    ("mon", Key::MonthAbbrev(Letters::Lower)),
-    ("ms", Key::Millis),
-    ("of", Key::TzOffset),
-    (
-        "p.m.",
-        Key::Meridiem {
-            dots: true,
-            upper: false,
-        },
-    ),
-    (
-        "pm",
-        Key::Meridiem {
-            dots: false,
-            upper: false,
-        },
-    ),
-    ("q", Key::Quarter),
-    ("rm", Key::RomanMonth { upper: false }),
-    ("sssss", Key::SecondsOfDay),
-    ("ssss", Key::SecondsOfDay),
-    ("ss", Key::Second),
-    ("tzh", Key::TzHours),
-    ("tzm", Key::TzMinutes),
-    ("tz", Key::TzName { upper: false }),
-    ("us", Key::Micros),
-    ("ww", Key::WeekOfYear),
-    ("w", Key::WeekOfMonth),
-    ("y,yyy", Key::YearComma),
-    ("yyyy", Key::Year(4)),
-    ("yyy", Key::Year(3)),
-    ("yy", Key::Year(2)),
-    ("y", Key::Year(1)),
 ];
+
+/// The upper-case `AD`/`BC` pattern, with or without dots.
+const fn era(dots: bool) -> Key {
+    Key::Era { dots, upper: true }
+}
+
+/// The upper-case `AM`/`PM` pattern, with or without dots.
+const fn meridiem(dots: bool) -> Key {
+    Key::Meridiem { dots, upper: true }
+}
 
 /// Which calendar a pattern belongs to; parsing may not mix Gregorian and ISO week dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -363,6 +226,21 @@ enum Calendar {
 }
 
 impl Key {
+    /// The pattern spelled in lower case: lower-case names, `am`, `ad`, `rm` and `tz`.
+    fn lower_case(self) -> Key {
+        match self {
+            Key::Meridiem { dots, .. } => Key::Meridiem { dots, upper: false },
+            Key::Era { dots, .. } => Key::Era { dots, upper: false },
+            Key::TzName { .. } => Key::TzName { upper: false },
+            Key::RomanMonth { .. } => Key::RomanMonth { upper: false },
+            Key::MonthName(_) => Key::MonthName(Letters::Lower),
+            Key::MonthAbbrev(_) => Key::MonthAbbrev(Letters::Lower),
+            Key::DayName(_) => Key::DayName(Letters::Lower),
+            Key::DayAbbrev(_) => Key::DayAbbrev(Letters::Lower),
+            other => other,
+        }
+    }
+
     /// True for patterns whose value is a number (they read digits when parsing).
     fn is_numeric(self) -> bool {
         !matches!(
@@ -402,11 +280,11 @@ impl Key {
 
 /// One element of a parsed template.
 #[derive(Debug, Clone, PartialEq)]
-enum Node {
+enum Node<'a> {
     /// A pattern; `name` is its spelling in the template (for error messages).
     Field {
         key: Key,
-        name: &'static str,
+        name: &'a str,
         fill: bool,
         ordinal: Option<bool>,
     },
@@ -418,17 +296,13 @@ enum Node {
     Space(char),
 }
 
-/// The longest keyword that `rest` starts with.
-fn keyword_at(rest: &str) -> Option<(&'static str, Key)> {
-    KEYWORDS
-        .iter()
-        .filter(|(name, _)| rest.starts_with(name))
-        .max_by_key(|(name, _)| name.len())
-        .copied()
+/// The longest pattern that `rest` starts with, as spelled in `rest`.
+fn keyword_at(rest: &str) -> Option<(&str, Key)> {
+    longest_keyword(rest, KEYWORDS, Key::lower_case)
 }
 
 /// Parses a template into nodes, as PostgreSQL's `parse_format`.
-fn parse_template(template: &str) -> Vec<Node> {
+fn parse_template(template: &str) -> Vec<Node<'_>> {
     let mut nodes = Vec::new();
     let mut rest = template;
     while !rest.is_empty() {
@@ -979,7 +853,7 @@ fn adjust_partial_year(year: i64) -> i64 {
 }
 
 /// True if the node after `index` is not a numeric pattern (so a number may be read greedily).
-fn next_is_separator(nodes: &[Node], index: usize) -> bool {
+fn next_is_separator(nodes: &[Node<'_>], index: usize) -> bool {
     if let Some(Node::Field {
         ordinal: Some(_), ..
     }) = nodes.get(index)
@@ -1450,7 +1324,7 @@ fn to_timestamp(args: &[Value], _: &super::EvalContext) -> Result<Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{as_text, call, date, naive, text as t, ts};
+    use super::super::test_support::{as_text, call, date, iv, naive, text as t, ts};
     use super::*;
 
     fn fmt(value: Value, template: &str) -> String {
@@ -1549,21 +1423,13 @@ mod tests {
     #[test]
     fn to_char_intervals() {
         let hour = 3_600_000_000;
-        let value = Value::Interval(Interval {
-            months: 14,
-            days: 3,
-            micros: 25 * hour + 61_500_000,
-        });
+        let value = iv(14, 3, 25 * hour + 61_500_000);
         assert_eq!(
             fmt(value.clone(), "YYYY MM DD HH24:MI:SS.MS"),
             "0001 02 03 25:01:01.500"
         );
         assert_eq!(fmt(value.clone(), "HH12 DDD"), "01 423");
-        let negative = Value::Interval(Interval {
-            months: 0,
-            days: 0,
-            micros: -(2 * hour),
-        });
+        let negative = iv(0, 0, -(2 * hour));
         assert_eq!(fmt(negative, "HH24:MI"), "-02:00");
         let err = call("to_char", &[value, t("Month")]).unwrap_err();
         assert_eq!(
@@ -1586,62 +1452,32 @@ mod tests {
 
     #[test]
     fn to_date_reads_common_templates() {
-        assert_eq!(
-            parse_date("2024-03-05", "YYYY-MM-DD").unwrap(),
-            date(2024, 3, 5)
-        );
-        assert_eq!(
-            parse_date("05 Dec 2000", "DD Mon YYYY").unwrap(),
-            date(2000, 12, 5)
-        );
-        assert_eq!(
-            parse_date("05 december 2000", "DD Month YYYY").unwrap(),
-            date(2000, 12, 5)
-        );
-        assert_eq!(
-            parse_date("20240305", "YYYYMMDD").unwrap(),
-            date(2024, 3, 5)
-        );
-        assert_eq!(
-            parse_date("2024/3/5", "YYYY-MM-DD").unwrap(),
-            date(2024, 3, 5)
-        );
-        assert_eq!(
-            parse_date("  2024  3 5", "YYYY MM DD").unwrap(),
-            date(2024, 3, 5)
-        );
-        assert_eq!(parse_date("5.3.24", "DD.MM.YY").unwrap(), date(2024, 3, 5));
-        assert_eq!(parse_date("5.3.95", "DD.MM.YY").unwrap(), date(1995, 3, 5));
-        assert_eq!(
-            parse_date("2024 060", "YYYY DDD").unwrap(),
-            date(2024, 2, 29)
-        );
-        assert_eq!(parse_date("2451545", "J").unwrap(), date(2000, 1, 1));
-        assert_eq!(
-            parse_date("2,024-01-02", "Y,YYY-MM-DD").unwrap(),
-            date(2024, 1, 2)
-        );
-        assert_eq!(
-            parse_date("0044-03-15 BC", "YYYY-MM-DD BC").unwrap(),
-            date(-43, 3, 15)
-        );
-        assert_eq!(
-            parse_date("2024-III-05", "YYYY-RM-DD").unwrap(),
-            date(2024, 3, 5)
-        );
-        assert_eq!(
-            parse_date("2024-W10-2", "IYYY-\"W\"IW-ID").unwrap(),
-            date(2024, 3, 5)
-        );
-        assert_eq!(
-            parse_date("1st March 2024", "DDth FMMonth YYYY").unwrap(),
-            date(2024, 3, 1)
-        );
-        assert_eq!(
-            parse_date("Tuesday 2024-03-05", "Day YYYY-MM-DD").unwrap(),
-            date(2024, 3, 5)
-        );
-        assert_eq!(parse_date("21 05", "CC YY").unwrap(), date(2005, 1, 1));
+        let cases = [
+            ("2024-03-05", "YYYY-MM-DD", (2024, 3, 5)),
+            ("05 Dec 2000", "DD Mon YYYY", (2000, 12, 5)),
+            ("05 december 2000", "DD Month YYYY", (2000, 12, 5)),
+            ("20240305", "YYYYMMDD", (2024, 3, 5)),
+            ("2024/3/5", "YYYY-MM-DD", (2024, 3, 5)),
+            ("  2024  3 5", "YYYY MM DD", (2024, 3, 5)),
+            ("5.3.24", "DD.MM.YY", (2024, 3, 5)),
+            ("5.3.95", "DD.MM.YY", (1995, 3, 5)),
+            ("2024 060", "YYYY DDD", (2024, 2, 29)),
+            ("2451545", "J", (2000, 1, 1)),
+            ("2,024-01-02", "Y,YYY-MM-DD", (2024, 1, 2)),
+            ("0044-03-15 BC", "YYYY-MM-DD BC", (-43, 3, 15)),
+            ("2024-III-05", "YYYY-RM-DD", (2024, 3, 5)),
+            ("2024-W10-2", "IYYY-\"W\"IW-ID", (2024, 3, 5)),
+            ("1st March 2024", "DDth FMMonth YYYY", (2024, 3, 1)),
+            ("Tuesday 2024-03-05", "Day YYYY-MM-DD", (2024, 3, 5)),
+            ("21 05", "CC YY", (2005, 1, 1)),
+        ];
+        for (input, template, (y, m, d)) in cases {
+            assert_eq!(
+                parse_date(input, template).unwrap(),
+                date(y, m, d),
+                "{input} / {template}"
+            );
+        }
     }
 
     #[test]
@@ -1670,46 +1506,57 @@ mod tests {
 
     #[test]
     fn to_timestamp_reads_times_and_zones() {
-        assert_eq!(
-            parse_ts("2024-03-05 14:30:15", "YYYY-MM-DD HH24:MI:SS").unwrap(),
-            utc(2024, 3, 5, 14, 30, 15, 0)
-        );
-        assert_eq!(
-            parse_ts("2024-03-05 02:30 PM", "YYYY-MM-DD HH:MI AM").unwrap(),
-            utc(2024, 3, 5, 14, 30, 0, 0)
-        );
-        assert_eq!(
-            parse_ts("2024-03-05 12:30 a.m.", "YYYY-MM-DD HH12:MI a.m.").unwrap(),
-            utc(2024, 3, 5, 0, 30, 0, 0)
-        );
-        assert_eq!(
-            parse_ts("2024-03-05 10:00:00.5", "YYYY-MM-DD HH24:MI:SS.MS").unwrap(),
-            utc(2024, 3, 5, 10, 0, 0, 500_000)
-        );
-        assert_eq!(
-            parse_ts("10:00:00.000123", "HH24:MI:SS.US").unwrap(),
-            utc(0, 1, 1, 10, 0, 0, 123)
-        );
-        assert_eq!(
-            parse_ts("10:00:00.12", "HH24:MI:SS.FF3").unwrap(),
-            utc(0, 1, 1, 10, 0, 0, 120_000)
-        );
-        assert_eq!(
-            parse_ts("2024-03-05 10:00 +02", "YYYY-MM-DD HH24:MI TZH").unwrap(),
-            utc(2024, 3, 5, 8, 0, 0, 0)
-        );
-        assert_eq!(
-            parse_ts("2024-03-05 10:00 -05:30", "YYYY-MM-DD HH24:MI OF").unwrap(),
-            utc(2024, 3, 5, 15, 30, 0, 0)
-        );
-        assert_eq!(
-            parse_ts("2024-03-05 10:00 UTC", "YYYY-MM-DD HH24:MI TZ").unwrap(),
-            utc(2024, 3, 5, 10, 0, 0, 0)
-        );
-        assert_eq!(
-            parse_ts("37800", "SSSS").unwrap(),
-            utc(0, 1, 1, 10, 30, 0, 0)
-        );
+        let cases = [
+            (
+                "2024-03-05 14:30:15",
+                "YYYY-MM-DD HH24:MI:SS",
+                (2024, 3, 5, 14, 30, 15, 0),
+            ),
+            (
+                "2024-03-05 02:30 PM",
+                "YYYY-MM-DD HH:MI AM",
+                (2024, 3, 5, 14, 30, 0, 0),
+            ),
+            (
+                "2024-03-05 12:30 a.m.",
+                "YYYY-MM-DD HH12:MI a.m.",
+                (2024, 3, 5, 0, 30, 0, 0),
+            ),
+            (
+                "2024-03-05 10:00:00.5",
+                "YYYY-MM-DD HH24:MI:SS.MS",
+                (2024, 3, 5, 10, 0, 0, 500_000),
+            ),
+            ("10:00:00.000123", "HH24:MI:SS.US", (0, 1, 1, 10, 0, 0, 123)),
+            (
+                "10:00:00.12",
+                "HH24:MI:SS.FF3",
+                (0, 1, 1, 10, 0, 0, 120_000),
+            ),
+            (
+                "2024-03-05 10:00 +02",
+                "YYYY-MM-DD HH24:MI TZH",
+                (2024, 3, 5, 8, 0, 0, 0),
+            ),
+            (
+                "2024-03-05 10:00 -05:30",
+                "YYYY-MM-DD HH24:MI OF",
+                (2024, 3, 5, 15, 30, 0, 0),
+            ),
+            (
+                "2024-03-05 10:00 UTC",
+                "YYYY-MM-DD HH24:MI TZ",
+                (2024, 3, 5, 10, 0, 0, 0),
+            ),
+            ("37800", "SSSS", (0, 1, 1, 10, 30, 0, 0)),
+        ];
+        for (input, template, (y, mo, d, h, mi, s, us)) in cases {
+            assert_eq!(
+                parse_ts(input, template).unwrap(),
+                utc(y, mo, d, h, mi, s, us),
+                "{input} / {template}"
+            );
+        }
         let err = parse_ts("13:00 PM", "HH:MI PM").unwrap_err();
         assert_eq!(
             err.to_string(),

@@ -17,6 +17,7 @@ use bigdecimal::RoundingMode;
 use super::args::{decimal, decimal_text, float64, int64, text};
 use super::signature::Ty::{Float32, Float64, Int32, Int64, Numeric, Text};
 use super::signature::{fixed, FunctionDef};
+use super::template::longest_keyword;
 use crate::error::{Error, Result};
 use crate::types::{Decimal, Value};
 
@@ -64,6 +65,19 @@ enum NumKey {
     Ignored,
 }
 
+impl NumKey {
+    /// The pattern spelled in lower case: `rn` and `th` give lower-case text.
+    fn lower_case(self) -> NumKey {
+        match self {
+            NumKey::Roman { .. } => NumKey::Roman { upper: false },
+            NumKey::Ordinal { .. } => NumKey::Ordinal { upper: false },
+            other => other,
+        }
+    }
+}
+
+/// Every pattern's upper-case spelling; its lower-case spelling is a pattern too, with
+/// [`NumKey::lower_case`]'s key.
 const NUM_KEYWORDS: &[(&str, NumKey)] = &[
     (",", NumKey::Group),
     (".", NumKey::Point),
@@ -85,22 +99,6 @@ const NUM_KEYWORDS: &[(&str, NumKey)] = &[
     ("S", NumKey::Sign),
     ("TH", NumKey::Ordinal { upper: true }),
     ("V", NumKey::Multiply),
-    ("b", NumKey::Blank),
-    ("c", NumKey::Ignored),
-    ("d", NumKey::Point),
-    ("eeee", NumKey::Exponent),
-    ("fm", NumKey::Fill),
-    ("g", NumKey::Group),
-    ("l", NumKey::Currency),
-    ("mi", NumKey::Minus),
-    ("pl", NumKey::Plus),
-    ("pr", NumKey::Bracket),
-    ("rn", NumKey::Roman { upper: false }),
-    ("sg", NumKey::SignAny),
-    ("sp", NumKey::Ignored),
-    ("s", NumKey::Sign),
-    ("th", NumKey::Ordinal { upper: false }),
-    ("v", NumKey::Multiply),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,11 +170,7 @@ impl Template {
         };
         let mut rest = template;
         while !rest.is_empty() {
-            let keyword = NUM_KEYWORDS
-                .iter()
-                .filter(|(name, _)| rest.starts_with(name))
-                .max_by_key(|(name, _)| name.len())
-                .copied();
+            let keyword = longest_keyword(rest, NUM_KEYWORDS, NumKey::lower_case);
             if let Some((name, key)) = keyword {
                 t.prepare(key)?;
                 t.tokens.push(Token::Key(key));

@@ -42,6 +42,7 @@ mod numeric_math;
 mod regexp;
 mod signature;
 mod string;
+mod template;
 
 use std::fmt;
 
@@ -282,6 +283,15 @@ pub(crate) mod test_support {
         NaiveDate::from_ymd_opt(y, mo, d)
             .and_then(|date| date.and_hms_micro_opt(h, mi, s, micros))
             .unwrap_or_default()
+    }
+
+    /// An interval value.
+    pub(crate) fn iv(months: i32, days: i32, micros: i64) -> Value {
+        Value::Interval(crate::types::datetime::Interval {
+            months,
+            days,
+            micros,
+        })
     }
 
     /// A date value.

@@ -1,13 +1,16 @@
-//! The planner: chooses how each table is read. A filter directly over a table scan is examined
-//! for equality and range conditions on the leading columns of the primary key or a secondary
-//! index; the best match becomes the scan's [`AccessPath`]. The filter itself stays in place, so
-//! the access path only has to find a superset of the matching rows.
+//! The planner: chooses how each table is read and how joins run. A filter directly over a
+//! table scan is examined for equality and range conditions on the leading columns of the
+//! primary key or a secondary index, and the best match becomes the scan's [`AccessPath`]; the
+//! filter stays in place, so the access path only has to find a superset of the matching rows.
+//! Conditions above an inner join are pushed to the input they read, and equality conditions
+//! between the inputs make a hash join.
 
 mod access;
+mod join;
 mod plan;
 
 pub use access::choose_access_path;
-pub use plan::{describe_access, AccessPath, KeyRangeExprs, Plan, SortKey};
+pub use plan::{describe_access, AccessPath, JoinKind, JoinStrategy, KeyRangeExprs, Plan, SortKey};
 
 /// Rewrites a bound plan into an executable one.
 pub fn optimize(plan: Plan) -> Plan {
@@ -24,11 +27,19 @@ pub fn optimize(plan: Plan) -> Plan {
                     predicate,
                 }
             }
+            join @ Plan::Join { .. } => join::push_filter_into_join(join, predicate),
             other => Plan::Filter {
                 input: Box::new(optimize(other)),
                 predicate,
             },
         },
+        Plan::Join {
+            left,
+            right,
+            kind,
+            condition,
+            ..
+        } => join::plan_join(*left, *right, kind, condition),
         Plan::Project { input, exprs } => Plan::Project {
             input: Box::new(optimize(*input)),
             exprs,

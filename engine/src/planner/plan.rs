@@ -1,5 +1,6 @@
-//! The plan tree: what the binder produces and the planner refines (access paths), and what
-//! the executor runs. Scan rows are the table's physical columns followed by `xmin`.
+//! The plan tree: what the binder produces and the planner refines (access paths, join
+//! algorithms), and what the executor runs. Scan rows are the table's physical columns
+//! followed by `xmin`.
 
 use std::sync::Arc;
 
@@ -35,6 +36,31 @@ pub struct SortKey {
     pub nulls_first: bool,
 }
 
+/// Which rows a join keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinKind {
+    Inner,
+    /// Unmatched left rows too, with NULLs on the right.
+    Left,
+    /// Unmatched right rows too, with NULLs on the left.
+    Right,
+    /// Unmatched rows of both sides.
+    Full,
+}
+
+/// How a join finds matching pairs.
+#[derive(Debug, Clone)]
+pub enum JoinStrategy {
+    /// Every left row against every (materialised) right row.
+    NestedLoop,
+    /// Equi-join: the right side is hashed on `right_keys` (bound over right rows) and probed
+    /// with `left_keys` (bound over left rows); the join condition is checked on each pair.
+    Hash {
+        left_keys: Vec<Expr>,
+        right_keys: Vec<Expr>,
+    },
+}
+
 /// A plan node.
 #[derive(Debug, Clone)]
 pub enum Plan {
@@ -47,6 +73,16 @@ pub enum Plan {
     /// Literal rows (`VALUES`, or one empty row for `SELECT` without `FROM`).
     Values {
         rows: Vec<Vec<Expr>>,
+        width: usize,
+    },
+    /// Pairs of `left` and `right` rows (output: left columns, then right columns).
+    Join {
+        left: Box<Plan>,
+        right: Box<Plan>,
+        kind: JoinKind,
+        /// The ON condition over the combined row; `None` = every pair matches.
+        condition: Option<Expr>,
+        strategy: JoinStrategy,
     },
     Filter {
         input: Box<Plan>,
@@ -77,23 +113,49 @@ pub enum Plan {
 }
 
 impl Plan {
-    /// A one-line description of the node for EXPLAIN and debugging.
+    /// A one-line description of the node for EXPLAIN.
     pub fn describe(&self) -> String {
         match self {
             Plan::Scan { def, access, .. } => describe_access(def, access),
-            Plan::Values { rows } => format!("Values ({} rows)", rows.len()),
-            Plan::Filter { .. } => "Filter".into(),
-            Plan::Project { .. } => "Project".into(),
-            Plan::Aggregate { group_by, .. } => {
-                if group_by.is_empty() {
-                    "Aggregate".into()
-                } else {
-                    "HashAggregate".into()
+            Plan::Values { rows, .. } => format!("Values ({} rows)", rows.len()),
+            Plan::Join { kind, strategy, .. } => {
+                let algorithm = match strategy {
+                    JoinStrategy::NestedLoop => "Nested Loop",
+                    JoinStrategy::Hash { .. } => "Hash Join",
+                };
+                match kind {
+                    JoinKind::Inner => algorithm.to_string(),
+                    JoinKind::Left => format!("{algorithm} Left"),
+                    JoinKind::Right => format!("{algorithm} Right"),
+                    JoinKind::Full => format!("{algorithm} Full"),
                 }
             }
+            Plan::Filter { .. } => "Filter".into(),
+            Plan::Project { .. } => "Project".into(),
+            Plan::Aggregate { group_by, .. } if group_by.is_empty() => "Aggregate".into(),
+            Plan::Aggregate { .. } => "HashAggregate".into(),
             Plan::Sort { .. } => "Sort".into(),
             Plan::Limit { .. } => "Limit".into(),
             Plan::Distinct { .. } => "Distinct".into(),
+        }
+    }
+
+    /// Number of columns in the node's output rows.
+    pub fn width(&self) -> usize {
+        match self {
+            Plan::Scan { def, .. } => def.width() + 1,
+            Plan::Values { width, .. } => *width,
+            Plan::Join { left, right, .. } => left.width() + right.width(),
+            Plan::Project { exprs, .. } => exprs.len(),
+            Plan::Aggregate {
+                group_by,
+                aggregates,
+                ..
+            } => group_by.len() + aggregates.len(),
+            Plan::Filter { input, .. }
+            | Plan::Sort { input, .. }
+            | Plan::Limit { input, .. }
+            | Plan::Distinct { input } => input.width(),
         }
     }
 
@@ -101,6 +163,7 @@ impl Plan {
     pub fn children(&self) -> Vec<&Plan> {
         match self {
             Plan::Scan { .. } | Plan::Values { .. } => vec![],
+            Plan::Join { left, right, .. } => vec![left, right],
             Plan::Filter { input, .. }
             | Plan::Project { input, .. }
             | Plan::Aggregate { input, .. }

@@ -1,6 +1,6 @@
 //! DELETE: marks each target version deleted by this transaction.
 
-use super::super::ExecContext;
+use super::super::EvalContext;
 use super::{apply_to_targets, TargetedWrite};
 use crate::binder::DeletePlan;
 use crate::error::Result;
@@ -11,7 +11,7 @@ use crate::types::Value;
 pub fn execute_delete(
     plan: &DeletePlan,
     txn: &mut Transaction,
-    ctx: &ExecContext,
+    ctx: &EvalContext,
 ) -> Result<(u64, Vec<Vec<Value>>)> {
     let write = TargetedWrite {
         table: &plan.table,

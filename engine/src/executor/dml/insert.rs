@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::super::{collect, ExecContext};
+use super::super::{collect, EvalContext};
 use super::row::{default_value, prepare_row};
 use super::update::replace_row;
 use super::{primary_key, returning_row};
@@ -21,14 +21,14 @@ use crate::types::Value;
 pub fn execute_insert(
     plan: &InsertPlan,
     txn: &mut Transaction,
-    ctx: &ExecContext,
+    ctx: &EvalContext,
 ) -> Result<(u64, Vec<Vec<Value>>)> {
     let source_rows: Vec<Vec<Option<Value>>> = match &plan.source {
         InsertSource::Values(rows) => rows
             .iter()
             .map(|row| {
                 row.iter()
-                    .map(|e| e.as_ref().map(|e| e.eval(&[], &ctx.eval)).transpose())
+                    .map(|e| e.as_ref().map(|e| e.eval(&[], ctx)).transpose())
                     .collect::<Result<Vec<_>>>()
             })
             .collect::<Result<_>>()?,
@@ -56,7 +56,7 @@ pub fn execute_insert(
 fn build_row(
     plan: &InsertPlan,
     source: Vec<Option<Value>>,
-    ctx: &ExecContext,
+    ctx: &EvalContext,
 ) -> Result<Box<[Value]>> {
     let def = &plan.def;
     let mut given: Vec<Option<Option<Value>>> = vec![None; def.width()];
@@ -85,7 +85,7 @@ fn build_row(
 fn insert_row(
     plan: &InsertPlan,
     txn: &mut Transaction,
-    ctx: &ExecContext,
+    ctx: &EvalContext,
     values: Box<[Value]>,
     written: &mut HashSet<Key>,
 ) -> Result<Option<Arc<RowVersion>>> {
@@ -156,7 +156,7 @@ fn insert_row(
 fn do_update(
     plan: &InsertPlan,
     txn: &mut Transaction,
-    ctx: &ExecContext,
+    ctx: &EvalContext,
     (existing_key, existing): (&Key, &Arc<RowVersion>),
     proposed: &[Value],
     assignments: &[(usize, Expr)],
@@ -166,13 +166,13 @@ fn do_update(
     let mut row = super::super::scan::version_row(def, existing);
     row.extend_from_slice(proposed);
     if let Some(f) = filter {
-        if !eval_predicate(f, &row, &ctx.eval)? {
+        if !eval_predicate(f, &row, ctx)? {
             return Ok(None);
         }
     }
     let mut values: Vec<Value> = row[..def.width()].to_vec();
     for (position, expr) in assignments {
-        values[*position] = expr.eval(&row, &ctx.eval)?;
+        values[*position] = expr.eval(&row, ctx)?;
     }
     let values = prepare_row(def, values, ctx)?;
     replace_row(&plan.table, def, txn, ctx, existing_key, existing, values).map(Some)
@@ -184,7 +184,7 @@ fn find_conflicting(
     plan: &InsertPlan,
     constraint: Option<&str>,
     values: &[Value],
-    ctx: &ExecContext,
+    ctx: &EvalContext,
 ) -> Option<(Key, Arc<RowVersion>)> {
     let data = plan.table.data.read();
     if !def.primary_key.is_empty()

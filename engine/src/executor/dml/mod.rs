@@ -14,7 +14,7 @@ pub use update::execute_update;
 use std::sync::Arc;
 
 use super::scan::{version_row, ScanSource};
-use super::{ExecContext, Tuple};
+use super::{EvalContext, Tuple};
 use crate::binder::Returning;
 use crate::catalog::{Table, TableDef};
 use crate::error::Result;
@@ -36,14 +36,14 @@ pub fn collect_targets(
     def: &Arc<TableDef>,
     access: &AccessPath,
     filter: Option<&Expr>,
-    ctx: &ExecContext,
+    ctx: &EvalContext,
 ) -> Result<Vec<Target>> {
-    let mut source = ScanSource::open(table.clone(), def.clone(), access, &ctx.eval)?;
+    let mut source = ScanSource::open(table.clone(), def.clone(), access, ctx)?;
     let mut targets = Vec::new();
     while let Some((key, version)) = source.next(&ctx.snapshot) {
         let row = version_row(def, &version);
         if let Some(f) = filter {
-            if !eval_predicate(f, &row, &ctx.eval)? {
+            if !eval_predicate(f, &row, ctx)? {
                 continue;
             }
         }
@@ -57,14 +57,10 @@ pub fn returning_row(
     returning: &Returning,
     def: &TableDef,
     version: &RowVersion,
-    ctx: &ExecContext,
+    ctx: &EvalContext,
 ) -> Result<Tuple> {
     let row = version_row(def, version);
-    returning
-        .exprs
-        .iter()
-        .map(|e| e.eval(&row, &ctx.eval))
-        .collect()
+    returning.exprs.iter().map(|e| e.eval(&row, ctx)).collect()
 }
 
 /// The rows an UPDATE or DELETE works on, and what it returns.
@@ -81,7 +77,7 @@ pub struct TargetedWrite<'a> {
 /// and the RETURNING rows.
 pub fn apply_to_targets(
     write: TargetedWrite,
-    ctx: &ExecContext,
+    ctx: &EvalContext,
     mut apply: impl FnMut(&Target) -> Result<Arc<RowVersion>>,
 ) -> Result<(u64, Vec<Tuple>)> {
     let targets = collect_targets(write.table, write.def, write.access, write.filter, ctx)?;

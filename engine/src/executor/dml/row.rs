@@ -1,6 +1,6 @@
 //! Preparing a row for storage: assignment casts to each column's type, NOT NULL and CHECK.
 
-use super::super::ExecContext;
+use super::super::EvalContext;
 use crate::catalog::TableDef;
 use crate::error::{Error, Result};
 use crate::expr::Expr;
@@ -10,7 +10,7 @@ use crate::types::{cast, CastMode, Value};
 pub fn prepare_row(
     def: &TableDef,
     mut values: Vec<Value>,
-    ctx: &ExecContext,
+    ctx: &EvalContext,
 ) -> Result<Box<[Value]>> {
     for (position, column) in def.columns.iter().enumerate() {
         let Some(slot) = values.get_mut(position) else {
@@ -39,14 +39,14 @@ pub fn prepare_row(
     Ok(values.into_boxed_slice())
 }
 
-fn check_constraints(def: &TableDef, values: &[Value], ctx: &ExecContext) -> Result<()> {
+fn check_constraints(def: &TableDef, values: &[Value], ctx: &EvalContext) -> Result<()> {
     if def.checks.is_empty() {
         return Ok(());
     }
     let mut row = values.to_vec();
     row.push(Value::Null);
     for check in &def.checks {
-        if let Value::Bool(false) = check.expr.eval(&row, &ctx.eval)? {
+        if let Value::Bool(false) = check.expr.eval(&row, ctx)? {
             let shown = values
                 .iter()
                 .zip(&def.columns)
@@ -71,9 +71,9 @@ fn check_constraints(def: &TableDef, values: &[Value], ctx: &ExecContext) -> Res
 }
 
 /// The value of a column's DEFAULT (or NULL without one) for a new row.
-pub fn default_value(default: Option<&Expr>, ctx: &ExecContext) -> Result<Value> {
+pub fn default_value(default: Option<&Expr>, ctx: &EvalContext) -> Result<Value> {
     match default {
-        Some(e) => e.eval(&[], &ctx.eval),
+        Some(e) => e.eval(&[], ctx),
         None => Ok(Value::Null),
     }
 }

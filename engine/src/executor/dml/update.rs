@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::super::ExecContext;
+use super::super::EvalContext;
 use super::row::prepare_row;
 use super::{apply_to_targets, primary_key, TargetedWrite};
 use crate::binder::UpdatePlan;
@@ -16,7 +16,7 @@ use crate::types::Value;
 pub fn execute_update(
     plan: &UpdatePlan,
     txn: &mut Transaction,
-    ctx: &ExecContext,
+    ctx: &EvalContext,
 ) -> Result<(u64, Vec<Vec<Value>>)> {
     let write = TargetedWrite {
         table: &plan.table,
@@ -28,7 +28,7 @@ pub fn execute_update(
     apply_to_targets(write, ctx, |target| {
         let mut values: Vec<Value> = target.row[..plan.def.width()].to_vec();
         for (position, expr) in &plan.assignments {
-            values[*position] = expr.eval(&target.row, &ctx.eval)?;
+            values[*position] = expr.eval(&target.row, ctx)?;
         }
         let new_values = prepare_row(&plan.def, values, ctx)?;
         replace_row(
@@ -48,7 +48,7 @@ pub fn replace_row(
     table: &Arc<Table>,
     def: &TableDef,
     txn: &mut Transaction,
-    ctx: &ExecContext,
+    ctx: &EvalContext,
     old_key: &Key,
     old: &Arc<RowVersion>,
     values: Box<[Value]>,

@@ -1,0 +1,250 @@
+//! Binding of the FROM clause: tables, derived tables (subqueries and VALUES), and joins
+//! (INNER, LEFT/RIGHT/FULL OUTER, CROSS, comma joins, USING and NATURAL).
+
+use sqlparser::ast::{self, JoinConstraint, JoinOperator, TableFactor};
+
+use super::expr::ExprContext;
+use super::scope::{Scope, ScopeColumn};
+use super::{names, Binder};
+use crate::api::Column;
+use crate::error::{Error, Result};
+use crate::expr::{CompareOp, Expr};
+use crate::planner::{AccessPath, JoinKind, JoinStrategy, Plan};
+
+impl Binder<'_> {
+    /// Binds the FROM clause: the input plan and the scope of its columns. Several FROM items
+    /// are cross-joined (the planner turns WHERE conditions into join conditions).
+    pub(super) fn bind_from(&mut self, from: &[ast::TableWithJoins]) -> Result<(Plan, Scope)> {
+        let mut result: Option<(Plan, Scope)> = None;
+        for item in from {
+            let (plan, scope) = self.bind_table_with_joins(item)?;
+            result = Some(match result {
+                None => (plan, scope),
+                Some((left, left_scope)) => (
+                    cross_join(left, plan, JoinKind::Inner, None),
+                    left_scope.concat(scope),
+                ),
+            });
+        }
+        Ok(result.unwrap_or_else(|| {
+            (
+                Plan::Values {
+                    rows: vec![vec![]],
+                    width: 0,
+                },
+                Scope::default(),
+            )
+        }))
+    }
+
+    fn bind_table_with_joins(&mut self, item: &ast::TableWithJoins) -> Result<(Plan, Scope)> {
+        let (mut plan, mut scope) = self.bind_table_factor(&item.relation)?;
+        for join in &item.joins {
+            (plan, scope) = self.bind_join(plan, scope, join)?;
+        }
+        Ok((plan, scope))
+    }
+
+    fn bind_table_factor(&mut self, factor: &TableFactor) -> Result<(Plan, Scope)> {
+        match factor {
+            TableFactor::Table {
+                name,
+                alias,
+                args: None,
+                ..
+            } => {
+                let (schema, table_name) = names::object_name(name)?;
+                if schema.is_none() {
+                    if let Some((plan, columns)) = self.cte(&table_name) {
+                        let scope = columns_scope(&table_name, &columns);
+                        return apply_alias(plan, scope, alias.as_ref());
+                    }
+                }
+                if let Some((plan, columns)) = self.view(schema.as_deref(), &table_name)? {
+                    let scope = columns_scope(&table_name, &columns);
+                    return apply_alias(plan, scope, alias.as_ref());
+                }
+                let table = self.catalog.table(schema.as_deref(), &table_name)?.clone();
+                let def = table.def();
+                let scope = Self::table_scope(&def, &table_name);
+                apply_alias(
+                    Plan::Scan {
+                        table,
+                        def,
+                        access: AccessPath::Full,
+                    },
+                    scope,
+                    alias.as_ref(),
+                )
+            }
+            TableFactor::Derived {
+                lateral: false,
+                subquery,
+                alias,
+                ..
+            } => {
+                let (plan, columns) = self.bind_query(subquery)?;
+                let qualifier = alias
+                    .as_ref()
+                    .map_or_else(|| "subquery".to_string(), |a| names::ident(&a.name));
+                apply_alias(plan, columns_scope(&qualifier, &columns), alias.as_ref())
+            }
+            TableFactor::NestedJoin {
+                table_with_joins,
+                alias,
+            } => {
+                let (plan, scope) = self.bind_table_with_joins(table_with_joins)?;
+                apply_alias(plan, scope, alias.as_ref())
+            }
+            other => Err(Error::unsupported(format!(
+                "FROM item {}",
+                super::select::short(&other.to_string())
+            ))),
+        }
+    }
+
+    fn bind_join(
+        &mut self,
+        left: Plan,
+        left_scope: Scope,
+        join: &ast::Join,
+    ) -> Result<(Plan, Scope)> {
+        let (kind, constraint) = match &join.join_operator {
+            JoinOperator::Join(c) | JoinOperator::Inner(c) => (JoinKind::Inner, Some(c)),
+            JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => (JoinKind::Left, Some(c)),
+            JoinOperator::Right(c) | JoinOperator::RightOuter(c) => (JoinKind::Right, Some(c)),
+            JoinOperator::FullOuter(c) => (JoinKind::Full, Some(c)),
+            JoinOperator::CrossJoin(_) => (JoinKind::Inner, None),
+            other => {
+                return Err(Error::unsupported(
+                    format!("join {other:?}")
+                        .chars()
+                        .take(60)
+                        .collect::<String>(),
+                ))
+            }
+        };
+        let (right, right_scope) = self.bind_table_factor(&join.relation)?;
+        let left_width = left_scope.columns.len();
+        let mut scope = left_scope.concat(right_scope);
+        let condition = match constraint {
+            None | Some(JoinConstraint::None) => None,
+            Some(JoinConstraint::On(on)) => {
+                let bound =
+                    self.bind_expr(on, &scope, ExprContext::no_aggregates("JOIN conditions"))?;
+                Some(self.coerce_bool(bound, "JOIN/ON")?)
+            }
+            Some(JoinConstraint::Using(columns)) => {
+                let names = columns
+                    .iter()
+                    .map(|c| names::object_name(c).map(|(_, n)| n))
+                    .collect::<Result<Vec<_>>>()?;
+                self.merge_columns(&mut scope, left_width, &names, kind)?
+            }
+            Some(JoinConstraint::Natural) => {
+                let names: Vec<String> = scope.columns[..left_width]
+                    .iter()
+                    .filter(|c| !c.hidden && !c.dropped && !c.merged)
+                    .filter(|c| {
+                        scope.columns[left_width..]
+                            .iter()
+                            .any(|r| r.name == c.name && !r.hidden && !r.dropped && !r.merged)
+                    })
+                    .map(|c| c.name.clone())
+                    .collect();
+                self.merge_columns(&mut scope, left_width, &names, kind)?
+            }
+        };
+        Ok((cross_join(left, right, kind, condition), scope))
+    }
+
+    /// USING / NATURAL: equality of each named column pair; the twin on the side that may be
+    /// NULL-padded (the right, or the left for a RIGHT join) is found only when qualified.
+    fn merge_columns(
+        &mut self,
+        scope: &mut Scope,
+        left_width: usize,
+        names: &[String],
+        kind: JoinKind,
+    ) -> Result<Option<Expr>> {
+        let left = Scope {
+            columns: scope.columns[..left_width].to_vec(),
+        };
+        let right = Scope {
+            columns: scope.columns[left_width..].to_vec(),
+        };
+        let mut parts = Vec::with_capacity(names.len());
+        for name in names {
+            let (l, lt) = left.resolve(None, name).map_err(|_| {
+                Error::UndefinedColumn(format!(
+                    "{name}\" specified in USING clause does not exist in left table \""
+                ))
+            })?;
+            let (r, rt) = right.resolve(None, name).map_err(|_| {
+                Error::UndefinedColumn(format!(
+                    "{name}\" specified in USING clause does not exist in right table \""
+                ))
+            })?;
+            let r = r + left_width;
+            let (le, re) = self.comparable(
+                Expr::Column {
+                    index: l,
+                    data_type: lt,
+                },
+                Expr::Column {
+                    index: r,
+                    data_type: rt,
+                },
+            )?;
+            parts.push(Expr::Compare {
+                op: CompareOp::Eq,
+                left: Box::new(le),
+                right: Box::new(re),
+            });
+            let hidden = if kind == JoinKind::Right { l } else { r };
+            scope.columns[hidden].merged = true;
+        }
+        Ok(Expr::conjunction(parts))
+    }
+}
+
+fn cross_join(left: Plan, right: Plan, kind: JoinKind, condition: Option<Expr>) -> Plan {
+    Plan::Join {
+        left: Box::new(left),
+        right: Box::new(right),
+        kind,
+        condition,
+        strategy: JoinStrategy::NestedLoop,
+    }
+}
+
+/// The scope of a derived table or CTE: its output columns under one qualifier.
+pub(super) fn columns_scope(qualifier: &str, columns: &[Column]) -> Scope {
+    Scope {
+        columns: columns
+            .iter()
+            .map(|c| ScopeColumn::new(Some(qualifier.to_string()), &c.name, c.data_type.clone()))
+            .collect(),
+    }
+}
+
+/// `AS alias (c1, c2, ...)`: requalifies the scope and renames its leading visible columns.
+fn apply_alias(plan: Plan, scope: Scope, alias: Option<&ast::TableAlias>) -> Result<(Plan, Scope)> {
+    let Some(alias) = alias else {
+        return Ok((plan, scope));
+    };
+    let mut scope = scope.requalified(&names::ident(&alias.name));
+    let visible = scope.star(None);
+    if alias.columns.len() > visible.len() {
+        return Err(Error::InvalidStatement(format!(
+            "table \"{}\" has {} columns available but {} columns specified",
+            names::ident(&alias.name),
+            visible.len(),
+            alias.columns.len()
+        )));
+    }
+    for (position, column) in visible.into_iter().zip(&alias.columns) {
+        scope.columns[position].name = names::ident(&column.name);
+    }
+    Ok((plan, scope))
+}
