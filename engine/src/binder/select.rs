@@ -1,9 +1,7 @@
 //! Binding of queries: SELECT (FROM, WHERE, GROUP BY, HAVING, DISTINCT, ORDER BY, LIMIT) and
 //! VALUES, into a plan tree.
 
-use sqlparser::ast::{
-    self, GroupByExpr, LimitClause, OrderByKind, Query, SelectItem, SetExpr, TableFactor,
-};
+use sqlparser::ast::{self, GroupByExpr, LimitClause, OrderByKind, Query, SelectItem, SetExpr};
 
 use super::expr::ExprContext;
 use super::scope::Scope;
@@ -11,7 +9,7 @@ use super::{names, Binder, BoundStatement};
 use crate::api::Column;
 use crate::error::{Error, Result};
 use crate::expr::{AggregateCall, Expr};
-use crate::planner::{AccessPath, Plan, SortKey};
+use crate::planner::{Plan, SortKey};
 use crate::types::DataType;
 
 /// A SELECT list item after binding: expression and output name.

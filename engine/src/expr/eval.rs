@@ -50,18 +50,10 @@ fn truth(value: &Value) -> Result<Option<bool>> {
 }
 
 fn compare_values(op: CompareOp, left: &Value, right: &Value) -> Result<Value> {
-    let ordering = match compare::sql_compare(left, right)? {
-        None => return Ok(Value::Null),
-        Some(o) => o,
-    };
-    Ok(Value::Bool(match op {
-        CompareOp::Eq => ordering == Ordering::Equal,
-        CompareOp::NotEq => ordering != Ordering::Equal,
-        CompareOp::Lt => ordering == Ordering::Less,
-        CompareOp::LtEq => ordering != Ordering::Greater,
-        CompareOp::Gt => ordering == Ordering::Greater,
-        CompareOp::GtEq => ordering != Ordering::Less,
-    }))
+    Ok(match compare::sql_compare(left, right)? {
+        None => Value::Null,
+        Some(ordering) => Value::Bool(op.holds(ordering)),
+    })
 }
 
 impl Expr {

@@ -12,7 +12,7 @@ mod subquery;
 pub use aggregate::{AggregateCall, AggregateFunction};
 pub use eval::{eval_predicate, EvalContext};
 pub use like::like_match;
-pub use subquery::{OuterRow, SubqueryCache, SubqueryExpr, SubqueryKind};
+pub use subquery::{SubqueryCache, SubqueryExpr, SubqueryKind};
 
 use crate::functions::ScalarFunction;
 use crate::types::{ArithOp, DataType, Value};
@@ -29,6 +29,19 @@ pub enum CompareOp {
 }
 
 impl CompareOp {
+    /// Whether two values in `ordering` satisfy the operator.
+    pub fn holds(self, ordering: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            CompareOp::Eq => ordering == Equal,
+            CompareOp::NotEq => ordering != Equal,
+            CompareOp::Lt => ordering == Less,
+            CompareOp::LtEq => ordering != Greater,
+            CompareOp::Gt => ordering == Greater,
+            CompareOp::GtEq => ordering != Less,
+        }
+    }
+
     /// The operator with its operands swapped (`a < b` == `b > a`).
     pub fn flipped(self) -> Self {
         match self {

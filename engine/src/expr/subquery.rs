@@ -4,7 +4,6 @@
 //! runs for each row of the enclosing query, with that row reachable through [`OuterRow`].
 
 use std::cell::RefCell;
-use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -203,17 +202,7 @@ fn quantified_compare(
     let mut saw_null = false;
     for row in rows {
         let candidate = row.first().unwrap_or(&Value::Null);
-        let outcome = match compare::sql_compare(value, candidate)? {
-            None => None,
-            Some(ordering) => Some(match op {
-                CompareOp::Eq => ordering == Ordering::Equal,
-                CompareOp::NotEq => ordering != Ordering::Equal,
-                CompareOp::Lt => ordering == Ordering::Less,
-                CompareOp::LtEq => ordering != Ordering::Greater,
-                CompareOp::Gt => ordering == Ordering::Greater,
-                CompareOp::GtEq => ordering != Ordering::Less,
-            }),
-        };
+        let outcome = compare::sql_compare(value, candidate)?.map(|ordering| op.holds(ordering));
         match (outcome, all) {
             (None, _) => saw_null = true,
             (Some(true), false) => return Ok(Value::Bool(true)),

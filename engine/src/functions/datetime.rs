@@ -9,6 +9,8 @@
 //! `localtime` return `time without time zone` (tether has no `timetz`).
 //! `unit`-taking functions (`date_trunc`, `date_part`, `extract`) are in `datetime_fields.rs`.
 
+use std::ops::{AddAssign, Div, Mul, SubAssign};
+
 use chrono::{
     DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, SubsecRound, TimeDelta, Timelike, Utc,
 };
@@ -320,63 +322,82 @@ fn add_i32(a: i32, b: i64) -> Result<i32> {
         .ok_or_else(interval_out_of_range)
 }
 
+/// Moves the whole `unit`s of `smaller` into `larger` (both keep their signs).
+fn carry<T>(larger: &mut i32, smaller: &mut T, unit: T) -> Result<()>
+where
+    T: Copy + Div<Output = T> + Mul<Output = T> + SubAssign + Into<i64>,
+{
+    let whole = *smaller / unit;
+    *smaller -= whole * unit;
+    *larger = add_i32(*larger, whole.into())?;
+    Ok(())
+}
+
+/// Borrows one of `larger` as `unit` of `smaller` when `smaller_sign` (the sign of what lies
+/// below `larger`) is opposite to `larger`'s sign.
+fn borrow<T>(larger: &mut i32, smaller: &mut T, unit: T, smaller_sign: i64)
+where
+    T: AddAssign + SubAssign,
+{
+    if *larger > 0 && smaller_sign < 0 {
+        *smaller += unit;
+        *larger -= 1;
+    } else if *larger < 0 && smaller_sign > 0 {
+        *smaller -= unit;
+        *larger += 1;
+    }
+}
+
 /// `justify_days`: whole 30-day periods become months.
 fn justify_days(mut value: Interval) -> Result<Interval> {
-    let whole_months = value.days / DAYS_PER_MONTH;
-    value.days -= whole_months * DAYS_PER_MONTH;
-    value.months = add_i32(value.months, i64::from(whole_months))?;
-    if value.months > 0 && value.days < 0 {
-        value.days += DAYS_PER_MONTH;
-        value.months -= 1;
-    } else if value.months < 0 && value.days > 0 {
-        value.days -= DAYS_PER_MONTH;
-        value.months += 1;
-    }
+    carry(&mut value.months, &mut value.days, DAYS_PER_MONTH)?;
+    let days_sign = i64::from(value.days.signum());
+    borrow(
+        &mut value.months,
+        &mut value.days,
+        DAYS_PER_MONTH,
+        days_sign,
+    );
     Ok(value)
 }
 
 /// `justify_hours`: whole 24-hour periods become days.
 fn justify_hours(mut value: Interval) -> Result<Interval> {
-    let whole_days = value.micros / MICROS_PER_DAY;
-    value.micros -= whole_days * MICROS_PER_DAY;
-    value.days = add_i32(value.days, whole_days)?;
-    if value.days > 0 && value.micros < 0 {
-        value.micros += MICROS_PER_DAY;
-        value.days -= 1;
-    } else if value.days < 0 && value.micros > 0 {
-        value.micros -= MICROS_PER_DAY;
-        value.days += 1;
-    }
+    carry(&mut value.days, &mut value.micros, MICROS_PER_DAY)?;
+    let micros_sign = value.micros.signum();
+    borrow(
+        &mut value.days,
+        &mut value.micros,
+        MICROS_PER_DAY,
+        micros_sign,
+    );
     Ok(value)
 }
 
 /// `justify_interval`: both adjustments, with all fields given the same sign.
 fn justify_interval(mut value: Interval) -> Result<Interval> {
     if (value.days > 0 && value.micros > 0) || (value.days < 0 && value.micros < 0) {
-        let whole_months = value.days / DAYS_PER_MONTH;
-        value.days -= whole_months * DAYS_PER_MONTH;
-        value.months = add_i32(value.months, i64::from(whole_months))?;
+        carry(&mut value.months, &mut value.days, DAYS_PER_MONTH)?;
     }
-    let whole_days = value.micros / MICROS_PER_DAY;
-    value.micros -= whole_days * MICROS_PER_DAY;
-    value.days = add_i32(value.days, whole_days)?;
-    let whole_months = value.days / DAYS_PER_MONTH;
-    value.days -= whole_months * DAYS_PER_MONTH;
-    value.months = add_i32(value.months, i64::from(whole_months))?;
-    if value.months > 0 && (value.days < 0 || (value.days == 0 && value.micros < 0)) {
-        value.days += DAYS_PER_MONTH;
-        value.months -= 1;
-    } else if value.months < 0 && (value.days > 0 || (value.days == 0 && value.micros > 0)) {
-        value.days -= DAYS_PER_MONTH;
-        value.months += 1;
-    }
-    if value.days > 0 && value.micros < 0 {
-        value.micros += MICROS_PER_DAY;
-        value.days -= 1;
-    } else if value.days < 0 && value.micros > 0 {
-        value.micros -= MICROS_PER_DAY;
-        value.days += 1;
-    }
+    carry(&mut value.days, &mut value.micros, MICROS_PER_DAY)?;
+    carry(&mut value.months, &mut value.days, DAYS_PER_MONTH)?;
+    let below_months_sign = match value.days {
+        0 => value.micros.signum(),
+        days => i64::from(days.signum()),
+    };
+    borrow(
+        &mut value.months,
+        &mut value.days,
+        DAYS_PER_MONTH,
+        below_months_sign,
+    );
+    let micros_sign = value.micros.signum();
+    borrow(
+        &mut value.days,
+        &mut value.micros,
+        MICROS_PER_DAY,
+        micros_sign,
+    );
     Ok(value)
 }
 

@@ -14,6 +14,9 @@ enum Side {
 }
 
 fn side_of(expr: &Expr, left_width: usize) -> Side {
+    if expr.has_correlated_subquery() {
+        return Side::Both;
+    }
     match expr.column_span() {
         None => Side::Both,
         Some((_, hi)) if hi < left_width => Side::Left,
