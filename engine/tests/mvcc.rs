@@ -4,6 +4,7 @@
 //! REPEATABLE READ: a transaction sees the database as of its snapshot, readers never block
 //! writers, and of two transactions writing the same row the second gets SQLSTATE 40001.
 
+use std::future::Future;
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
@@ -410,12 +411,8 @@ async fn write_skew_is_allowed_under_snapshot_isolation() {
     );
 }
 
-/// N threads, each with its own session and runtime, increment one counter with read-then-write
-/// transactions, retrying on 40001. The final value equals the number of successful commits.
-#[test]
-fn many_threads_increment_a_counter_with_retries() {
-    const THREADS: usize = 8;
-    const INCREMENTS: usize = 25;
+/// A database whose `counter (id, v)` table holds the row `(1, 0)`.
+fn counter_database() -> Database {
     let db = Database::open_in_memory();
     runtime().block_on(async {
         let mut s = db.connect();
@@ -426,49 +423,69 @@ fn many_threads_increment_a_counter_with_retries() {
         .await;
         exec(&mut s, "INSERT INTO counter VALUES (1, 0)").await;
     });
-    let handles: Vec<_> = (0..THREADS)
-        .map(|_| {
+    db
+}
+
+/// Runs `work(session, index)` on `threads` threads, each with its own session and runtime, and
+/// returns what each returned, in thread order.
+fn on_threads<T, F, Fut>(db: &Database, threads: usize, work: F) -> Vec<T>
+where
+    T: Send + 'static,
+    F: Fn(Session, usize) -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = T>,
+{
+    let handles: Vec<_> = (0..threads)
+        .map(|index| {
             let db = db.clone();
-            thread::spawn(move || {
-                runtime().block_on(async move {
-                    let mut s = db.connect();
-                    let (mut commits, mut retries) = (0u64, 0u64);
-                    while commits < INCREMENTS as u64 {
-                        let attempt: Result<(), Error> = async {
-                            s.execute("BEGIN", &[]).await?;
-                            let rows = s.query("SELECT v FROM counter WHERE id = 1", &[]).await?;
-                            let v: i64 = rows[0].get(0)?;
-                            s.execute(
-                                "UPDATE counter SET v = $1 WHERE id = 1",
-                                &[Value::from(v + 1)],
-                            )
-                            .await?;
-                            s.execute("COMMIT", &[]).await?;
-                            Ok(())
-                        }
-                        .await;
-                        match attempt {
-                            Ok(()) => commits += 1,
-                            Err(e) if e.sqlstate() == "40001" => {
-                                retries += 1;
-                                if s.transaction_status() != TransactionStatus::Idle {
-                                    s.execute("ROLLBACK", &[]).await.unwrap();
-                                }
-                                thread::yield_now();
-                            }
-                            Err(e) => panic!("unexpected error {}: {e}", e.sqlstate()),
-                        }
-                        assert!(retries < 100_000, "livelock");
-                    }
-                    (commits, retries)
-                })
-            })
+            let work = work.clone();
+            thread::spawn(move || runtime().block_on(work(db.connect(), index)))
         })
         .collect();
-    let mut commits = 0;
-    for h in handles {
-        commits += h.join().expect("worker panicked").0;
-    }
+    handles
+        .into_iter()
+        .map(|h| h.join().expect("worker panicked"))
+        .collect()
+}
+
+/// N threads, each with its own session and runtime, increment one counter with read-then-write
+/// transactions, retrying on 40001. The final value equals the number of successful commits.
+#[test]
+fn many_threads_increment_a_counter_with_retries() {
+    const THREADS: usize = 8;
+    const INCREMENTS: usize = 25;
+    let db = counter_database();
+    let results = on_threads(&db, THREADS, |mut s, _| async move {
+        let (mut commits, mut retries) = (0u64, 0u64);
+        while commits < INCREMENTS as u64 {
+            let attempt: Result<(), Error> = async {
+                s.execute("BEGIN", &[]).await?;
+                let rows = s.query("SELECT v FROM counter WHERE id = 1", &[]).await?;
+                let v: i64 = rows[0].get(0)?;
+                s.execute(
+                    "UPDATE counter SET v = $1 WHERE id = 1",
+                    &[Value::from(v + 1)],
+                )
+                .await?;
+                s.execute("COMMIT", &[]).await?;
+                Ok(())
+            }
+            .await;
+            match attempt {
+                Ok(()) => commits += 1,
+                Err(e) if e.sqlstate() == "40001" => {
+                    retries += 1;
+                    if s.transaction_status() != TransactionStatus::Idle {
+                        s.execute("ROLLBACK", &[]).await.unwrap();
+                    }
+                    thread::yield_now();
+                }
+                Err(e) => panic!("unexpected error {}: {e}", e.sqlstate()),
+            }
+            assert!(retries < 100_000, "livelock");
+        }
+        (commits, retries)
+    });
+    let commits: u64 = results.iter().map(|(commits, _)| commits).sum();
     let final_value = runtime().block_on(async {
         let mut s = db.connect();
         int(&mut s, "SELECT v FROM counter WHERE id = 1").await
@@ -485,43 +502,23 @@ fn many_threads_increment_a_counter_with_retries() {
 fn many_threads_autocommit_increments() {
     const THREADS: usize = 8;
     const INCREMENTS: usize = 50;
-    let db = Database::open_in_memory();
-    runtime().block_on(async {
-        let mut s = db.connect();
-        exec(
-            &mut s,
-            "CREATE TABLE counter (id INT PRIMARY KEY, v BIGINT NOT NULL)",
-        )
-        .await;
-        exec(&mut s, "INSERT INTO counter VALUES (1, 0)").await;
+    let db = counter_database();
+    on_threads(&db, THREADS, |mut s, _| async move {
+        let mut done = 0;
+        while done < INCREMENTS {
+            match s
+                .execute("UPDATE counter SET v = v + 1 WHERE id = 1", &[])
+                .await
+            {
+                Ok(r) => {
+                    assert_eq!(r.rows_affected(), 1);
+                    done += 1;
+                }
+                Err(e) if e.sqlstate() == "40001" => thread::yield_now(),
+                Err(e) => panic!("unexpected error {}: {e}", e.sqlstate()),
+            }
+        }
     });
-    let handles: Vec<_> = (0..THREADS)
-        .map(|_| {
-            let db = db.clone();
-            thread::spawn(move || {
-                runtime().block_on(async move {
-                    let mut s = db.connect();
-                    let mut done = 0;
-                    while done < INCREMENTS {
-                        match s
-                            .execute("UPDATE counter SET v = v + 1 WHERE id = 1", &[])
-                            .await
-                        {
-                            Ok(r) => {
-                                assert_eq!(r.rows_affected(), 1);
-                                done += 1;
-                            }
-                            Err(e) if e.sqlstate() == "40001" => thread::yield_now(),
-                            Err(e) => panic!("unexpected error {}: {e}", e.sqlstate()),
-                        }
-                    }
-                })
-            })
-        })
-        .collect();
-    for h in handles {
-        h.join().expect("worker panicked");
-    }
     let v = runtime().block_on(async { int(&mut db.connect(), "SELECT v FROM counter").await });
     assert_eq!(v as usize, THREADS * INCREMENTS);
 }
@@ -544,27 +541,17 @@ fn many_threads_insert_distinct_rows() {
         )
         .await;
     });
-    let handles: Vec<_> = (0..THREADS)
-        .map(|t| {
-            let db = db.clone();
-            thread::spawn(move || {
-                runtime().block_on(async move {
-                    let mut s = db.connect();
-                    for i in 0..ROWS {
-                        s.execute(
-                            "INSERT INTO items VALUES ($1, $2)",
-                            &[Value::from(t * ROWS + i), Value::from(t)],
-                        )
-                        .await
-                        .unwrap();
-                    }
-                })
-            })
-        })
-        .collect();
-    for h in handles {
-        h.join().expect("worker panicked");
-    }
+    on_threads(&db, THREADS as usize, |mut s, t| async move {
+        let t = t as i64;
+        for i in 0..ROWS {
+            s.execute(
+                "INSERT INTO items VALUES ($1, $2)",
+                &[Value::from(t * ROWS + i), Value::from(t)],
+            )
+            .await
+            .unwrap();
+        }
+    });
     runtime().block_on(async {
         let mut s = db.connect();
         assert_eq!(

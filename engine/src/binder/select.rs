@@ -9,7 +9,8 @@ use super::{names, Binder, BoundStatement};
 use crate::api::Column;
 use crate::error::{Error, Result};
 use crate::expr::{AggregateCall, Expr};
-use crate::planner::{Plan, SortKey};
+use crate::planner::{Plan, SetOpKind, SortKey};
+use crate::types::compare;
 use crate::types::DataType;
 
 /// A SELECT list item after binding: expression and output name.
@@ -67,16 +68,9 @@ impl Binder<'_> {
         }
         let (plan, columns) = match &*query.body {
             SetExpr::Select(select) => self.bind_select(select, order_by)?,
-            SetExpr::Values(values) => {
-                let (plan, columns) = self.bind_values(values)?;
+            body => {
+                let (plan, columns) = self.bind_set_expr(body)?;
                 self.order_output(plan, columns, order_by)?
-            }
-            SetExpr::Query(inner) if order_by.is_empty() => self.bind_query(inner)?,
-            other => {
-                return Err(Error::unsupported(format!(
-                    "query form {}",
-                    short(&other.to_string())
-                )))
             }
         };
         let plan = self.bind_limit(plan, limit, offset)?;
@@ -420,6 +414,78 @@ impl Binder<'_> {
         Ok(None)
     }
 
+    /// A query body without its own ORDER BY: SELECT, VALUES, a parenthesised query, or a set
+    /// operation of those.
+    fn bind_set_expr(&mut self, body: &SetExpr) -> Result<(Plan, Vec<Column>)> {
+        match body {
+            SetExpr::Select(select) => self.bind_select(select, &[]),
+            SetExpr::Values(values) => self.bind_values(values),
+            SetExpr::Query(inner) => self.bind_query(inner),
+            SetExpr::SetOperation {
+                left,
+                op,
+                set_quantifier,
+                right,
+            } => {
+                let kind = match op {
+                    ast::SetOperator::Union => SetOpKind::Union,
+                    ast::SetOperator::Intersect => SetOpKind::Intersect,
+                    ast::SetOperator::Except | ast::SetOperator::Minus => SetOpKind::Except,
+                };
+                let all = match set_quantifier {
+                    ast::SetQuantifier::All => true,
+                    ast::SetQuantifier::Distinct | ast::SetQuantifier::None => false,
+                    other => return Err(Error::unsupported(format!("{op} {other}"))),
+                };
+                let (left, left_columns) = self.bind_set_expr(left)?;
+                let (right, right_columns) = self.bind_set_expr(right)?;
+                if left_columns.len() != right_columns.len() {
+                    return Err(Error::InvalidStatement(format!(
+                        "each {op} query must have the same number of columns"
+                    )));
+                }
+                let mut types = Vec::with_capacity(left_columns.len());
+                for (l, r) in left_columns.iter().zip(&right_columns) {
+                    let common =
+                        compare::common_type(&l.data_type, &r.data_type).ok_or_else(|| {
+                            Error::DatatypeMismatch(format!(
+                                "{op} types {} and {} cannot be matched",
+                                l.data_type, r.data_type
+                            ))
+                        })?;
+                    types.push(if common == DataType::Unknown {
+                        DataType::Text
+                    } else {
+                        common
+                    });
+                }
+                let left = cast_columns(left, &left_columns, &types);
+                let right = cast_columns(right, &right_columns, &types);
+                let columns = left_columns
+                    .into_iter()
+                    .zip(types)
+                    .map(|(c, data_type)| Column {
+                        name: c.name,
+                        data_type,
+                    })
+                    .collect();
+                Ok((
+                    Plan::SetOp {
+                        kind,
+                        all,
+                        left: Box::new(left),
+                        right: Box::new(right),
+                    },
+                    columns,
+                ))
+            }
+            other => Err(Error::unsupported(format!(
+                "query form {}",
+                short(&other.to_string())
+            ))),
+        }
+    }
+
     fn bind_values(&mut self, values: &ast::Values) -> Result<(Plan, Vec<Column>)> {
         let width = values.rows.first().map_or(0, |r| r.content.len());
         let mut rows = Vec::with_capacity(values.rows.len());
@@ -499,6 +565,36 @@ impl Binder<'_> {
             },
             columns,
         ))
+    }
+}
+
+/// Wraps `plan` in a projection casting its columns to `types` where they differ.
+fn cast_columns(plan: Plan, columns: &[Column], types: &[DataType]) -> Plan {
+    if columns.iter().zip(types).all(|(c, t)| c.data_type == *t) {
+        return plan;
+    }
+    let exprs = columns
+        .iter()
+        .zip(types)
+        .enumerate()
+        .map(|(index, (c, t))| {
+            let column = Expr::Column {
+                index,
+                data_type: c.data_type.clone(),
+            };
+            if c.data_type == *t {
+                column
+            } else {
+                Expr::Cast {
+                    expr: Box::new(column),
+                    data_type: t.clone(),
+                }
+            }
+        })
+        .collect();
+    Plan::Project {
+        input: Box::new(plan),
+        exprs,
     }
 }
 

@@ -10,6 +10,7 @@ mod join;
 mod limit;
 mod project;
 mod scan;
+mod set_op;
 mod sort;
 mod values;
 
@@ -77,6 +78,17 @@ pub fn build(plan: &Plan) -> Box<dyn Operator + '_> {
             offset.as_ref(),
         )),
         Plan::Distinct { input } => Box::new(distinct::DistinctOperator::new(build(input))),
+        Plan::SetOp {
+            kind,
+            all,
+            left,
+            right,
+        } => Box::new(set_op::SetOpOperator::new(
+            *kind,
+            *all,
+            build(left),
+            build(right),
+        )),
     }
 }
 

@@ -348,22 +348,19 @@ where
     }
 }
 
-/// `justify_days`: whole 30-day periods become months.
-fn justify_days(mut value: Interval) -> Result<Interval> {
-    carry(&mut value.months, &mut value.days, DAYS_PER_MONTH)?;
-    let days_sign = i64::from(value.days.signum());
+/// Borrows a month as 30 days where the months' sign is opposite to `below_sign`, the sign
+/// of the rest of `value`.
+fn borrow_month(value: &mut Interval, below_sign: i64) {
     borrow(
         &mut value.months,
         &mut value.days,
         DAYS_PER_MONTH,
-        days_sign,
+        below_sign,
     );
-    Ok(value)
 }
 
-/// `justify_hours`: whole 24-hour periods become days.
-fn justify_hours(mut value: Interval) -> Result<Interval> {
-    carry(&mut value.days, &mut value.micros, MICROS_PER_DAY)?;
+/// Borrows a day as 24 hours where the days and the microseconds have opposite signs.
+fn borrow_day(value: &mut Interval) {
     let micros_sign = value.micros.signum();
     borrow(
         &mut value.days,
@@ -371,6 +368,20 @@ fn justify_hours(mut value: Interval) -> Result<Interval> {
         MICROS_PER_DAY,
         micros_sign,
     );
+}
+
+/// `justify_days`: whole 30-day periods become months.
+fn justify_days(mut value: Interval) -> Result<Interval> {
+    carry(&mut value.months, &mut value.days, DAYS_PER_MONTH)?;
+    let days_sign = i64::from(value.days.signum());
+    borrow_month(&mut value, days_sign);
+    Ok(value)
+}
+
+/// `justify_hours`: whole 24-hour periods become days.
+fn justify_hours(mut value: Interval) -> Result<Interval> {
+    carry(&mut value.days, &mut value.micros, MICROS_PER_DAY)?;
+    borrow_day(&mut value);
     Ok(value)
 }
 
@@ -385,19 +396,8 @@ fn justify_interval(mut value: Interval) -> Result<Interval> {
         0 => value.micros.signum(),
         days => i64::from(days.signum()),
     };
-    borrow(
-        &mut value.months,
-        &mut value.days,
-        DAYS_PER_MONTH,
-        below_months_sign,
-    );
-    let micros_sign = value.micros.signum();
-    borrow(
-        &mut value.days,
-        &mut value.micros,
-        MICROS_PER_DAY,
-        micros_sign,
-    );
+    borrow_month(&mut value, below_months_sign);
+    borrow_day(&mut value);
     Ok(value)
 }
 

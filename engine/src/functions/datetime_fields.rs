@@ -289,23 +289,19 @@ fn truncate(t: NaiveDateTime, unit: Unit) -> Option<NaiveDateTime> {
             };
             start_of_year(decade, 1)
         }
-        Unit::Century => {
-            let century = if year > 0 {
-                (year + 99) / 100 * 100 - 99
-            } else {
-                -((99 - (year - 1)) / 100) * 100 + 1
-            };
-            start_of_year(century, 1)
-        }
-        Unit::Millennium => {
-            let millennium = if year > 0 {
-                (year + 999) / 1000 * 1000 - 999
-            } else {
-                -((999 - (year - 1)) / 1000) * 1000 + 1
-            };
-            start_of_year(millennium, 1)
-        }
+        Unit::Century => start_of_year(first_year_of_period(year, 100), 1),
+        Unit::Millennium => start_of_year(first_year_of_period(year, 1000), 1),
         _ => None,
+    }
+}
+
+/// The first year of the `span`-year period (century, millennium) that contains `year`:
+/// periods start at year 1, and before it at year `-span + 1`, `-2 * span + 1`, ….
+fn first_year_of_period(year: i32, span: i32) -> i32 {
+    if year > 0 {
+        (year + span - 1) / span * span - (span - 1)
+    } else {
+        -((span - 1 - (year - 1)) / span) * span + 1
     }
 }
 
@@ -599,7 +595,9 @@ fn extract(args: &[Value], kind: SourceKind) -> Result<Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{call, date, iv, naive, num_text, text, ts};
+    use super::super::test_support::{
+        call, date, iv, naive, num_text, sample_timestamp as sample, text, ts,
+    };
     use super::*;
 
     fn trunc(unit: &str, source: Value) -> Value {
@@ -615,10 +613,6 @@ mod tests {
 
     fn ext(unit: &str, source: Value) -> String {
         num_text(&call("extract", &[text(unit), source]).unwrap())
-    }
-
-    fn sample() -> Value {
-        ts(2001, 2, 16, 20, 38, 40, 123_456)
     }
 
     #[test]

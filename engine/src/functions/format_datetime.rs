@@ -1324,17 +1324,10 @@ fn to_timestamp(args: &[Value], _: &super::EvalContext) -> Result<Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{as_text, call, date, iv, naive, text as t, ts};
+    use super::super::test_support::{
+        call, date, iv, naive, sample_timestamp as sample, text as t, to_char as fmt, ts,
+    };
     use super::*;
-
-    fn fmt(value: Value, template: &str) -> String {
-        as_text(&call("to_char", &[value, t(template)]).unwrap())
-    }
-
-    fn sample() -> Value {
-        // A Friday, day 47 of the year, ISO week 7.
-        ts(2001, 2, 16, 20, 38, 40, 123_456)
-    }
 
     #[test]
     fn to_char_numeric_patterns() {

@@ -766,12 +766,8 @@ impl Processor<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{as_text, call, num, text};
+    use super::super::test_support::{call, num, text, to_char as fmt};
     use super::*;
-
-    fn fmt(value: Value, template: &str) -> String {
-        as_text(&call("to_char", &[value, text(template)]).unwrap())
-    }
 
     #[test]
     fn postgres_documentation_examples() {

@@ -27,6 +27,13 @@ use crate::types::{Decimal, Value};
 /// The largest scale `round`/`trunc` produce, as PostgreSQL's `NUMERIC_MAX_RESULT_SCALE`.
 const MAX_RESULT_SCALE: i64 = 2000;
 
+/// The function `name` of one `double precision` argument, computed by `wrap(args, f)`.
+macro_rules! float_function {
+    ($name:literal, $wrap:ident, $f:expr) => {
+        FunctionDef::new(&[$name], &[fixed(&[Float64], Float64, |a, _| $wrap(a, $f))])
+    };
+}
+
 /// The mathematical functions.
 pub(super) const FUNCTIONS: &[FunctionDef] = &[
     FunctionDef::new(
@@ -107,10 +114,7 @@ pub(super) const FUNCTIONS: &[FunctionDef] = &[
             fixed(&[Numeric], Numeric, sqrt_numeric),
         ],
     ),
-    FunctionDef::new(
-        &["cbrt"],
-        &[fixed(&[Float64], Float64, |a, _| float_fn(a, f64::cbrt))],
-    ),
+    float_function!("cbrt", float_fn, f64::cbrt),
     FunctionDef::new(
         &["power", "pow"],
         &[
@@ -169,87 +173,24 @@ pub(super) const FUNCTIONS: &[FunctionDef] = &[
             Ok(Value::Float64(std::f64::consts::PI))
         })],
     ),
-    FunctionDef::new(
-        &["degrees"],
-        &[fixed(&[Float64], Float64, |a, _| {
-            float_fn(a, f64::to_degrees)
-        })],
-    ),
-    FunctionDef::new(
-        &["radians"],
-        &[fixed(&[Float64], Float64, |a, _| {
-            float_fn(a, f64::to_radians)
-        })],
-    ),
-    FunctionDef::new(
-        &["sin"],
-        &[fixed(&[Float64], Float64, |a, _| float_fn(a, f64::sin))],
-    ),
-    FunctionDef::new(
-        &["cos"],
-        &[fixed(&[Float64], Float64, |a, _| float_fn(a, f64::cos))],
-    ),
-    FunctionDef::new(
-        &["tan"],
-        &[fixed(&[Float64], Float64, |a, _| float_fn(a, f64::tan))],
-    ),
+    float_function!("degrees", float_fn, f64::to_degrees),
+    float_function!("radians", float_fn, f64::to_radians),
+    float_function!("sin", float_fn, f64::sin),
+    float_function!("cos", float_fn, f64::cos),
+    float_function!("tan", float_fn, f64::tan),
     // cot(0) is Infinity in PostgreSQL, not an overflow.
-    FunctionDef::new(
-        &["cot"],
-        &[fixed(&[Float64], Float64, |a, _| {
-            unbounded_float_fn(a, |x| 1.0 / x.tan())
-        })],
-    ),
-    FunctionDef::new(
-        &["asin"],
-        &[fixed(&[Float64], Float64, |a, _| float_fn(a, f64::asin))],
-    ),
-    FunctionDef::new(
-        &["acos"],
-        &[fixed(&[Float64], Float64, |a, _| float_fn(a, f64::acos))],
-    ),
-    FunctionDef::new(
-        &["atan"],
-        &[fixed(&[Float64], Float64, |a, _| float_fn(a, f64::atan))],
-    ),
+    float_function!("cot", unbounded_float_fn, |x| 1.0 / x.tan()),
+    float_function!("asin", float_fn, f64::asin),
+    float_function!("acos", float_fn, f64::acos),
+    float_function!("atan", float_fn, f64::atan),
     FunctionDef::new(&["atan2"], &[fixed(&[Float64, Float64], Float64, atan2)]),
     // The hyperbolic functions saturate to ±Infinity, as in PostgreSQL.
-    FunctionDef::new(
-        &["sinh"],
-        &[fixed(&[Float64], Float64, |a, _| {
-            unbounded_float_fn(a, f64::sinh)
-        })],
-    ),
-    FunctionDef::new(
-        &["cosh"],
-        &[fixed(&[Float64], Float64, |a, _| {
-            unbounded_float_fn(a, f64::cosh)
-        })],
-    ),
-    FunctionDef::new(
-        &["tanh"],
-        &[fixed(&[Float64], Float64, |a, _| {
-            unbounded_float_fn(a, f64::tanh)
-        })],
-    ),
-    FunctionDef::new(
-        &["asinh"],
-        &[fixed(&[Float64], Float64, |a, _| {
-            unbounded_float_fn(a, f64::asinh)
-        })],
-    ),
-    FunctionDef::new(
-        &["acosh"],
-        &[fixed(&[Float64], Float64, |a, _| {
-            unbounded_float_fn(a, f64::acosh)
-        })],
-    ),
-    FunctionDef::new(
-        &["atanh"],
-        &[fixed(&[Float64], Float64, |a, _| {
-            unbounded_float_fn(a, f64::atanh)
-        })],
-    ),
+    float_function!("sinh", unbounded_float_fn, f64::sinh),
+    float_function!("cosh", unbounded_float_fn, f64::cosh),
+    float_function!("tanh", unbounded_float_fn, f64::tanh),
+    float_function!("asinh", unbounded_float_fn, f64::asinh),
+    float_function!("acosh", unbounded_float_fn, f64::acosh),
+    float_function!("atanh", unbounded_float_fn, f64::atanh),
     FunctionDef::new(
         &["random"],
         &[fixed(&[], Float64, |_, _| {
@@ -545,7 +486,9 @@ fn trim_scale(args: &[Value], _: &EvalContext) -> Result<Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{call, call_typed, num, num_text, result_type, text};
+    use super::super::test_support::{
+        call, call_num_text as n, call_typed, num, result_type, text, NUMERIC,
+    };
     use crate::types::{DataType, Value};
 
     fn f(name: &str, args: &[Value]) -> f64 {
@@ -555,18 +498,9 @@ mod tests {
         }
     }
 
-    fn n(name: &str, args: &[Value]) -> String {
-        num_text(&call(name, args).unwrap())
-    }
-
     fn sqlstate(name: &str, args: &[Value]) -> String {
         call(name, args).unwrap_err().sqlstate().to_string()
     }
-
-    const NUMERIC: DataType = DataType::Numeric {
-        precision: None,
-        scale: None,
-    };
 
     #[test]
     fn abs_keeps_the_argument_type() {

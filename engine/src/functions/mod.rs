@@ -299,6 +299,28 @@ pub(crate) mod test_support {
         Value::Date(NaiveDate::from_ymd_opt(y, mo, d).unwrap_or_default())
     }
 
+    /// The unconstrained `numeric` type.
+    pub(crate) const NUMERIC: DataType = DataType::Numeric {
+        precision: None,
+        scale: None,
+    };
+
+    /// The text of the numeric result of calling `name` (panics in tests otherwise).
+    pub(crate) fn call_num_text(name: &str, args: &[Value]) -> String {
+        num_text(&call(name, args).unwrap())
+    }
+
+    /// The text of `to_char(value, template)` (panics in tests otherwise).
+    pub(crate) fn to_char(value: Value, template: &str) -> String {
+        as_text(&call("to_char", &[value, text(template)]).unwrap())
+    }
+
+    /// A sample timestamp: 2001-02-16 20:38:40.123456, a Friday, day 47 of the year, ISO
+    /// week 7.
+    pub(crate) fn sample_timestamp() -> Value {
+        ts(2001, 2, 16, 20, 38, 40, 123_456)
+    }
+
     /// The text inside a text value (panics in tests otherwise).
     pub(crate) fn as_text(value: &Value) -> String {
         match value {

@@ -394,18 +394,9 @@ fn power_general(base: &Decimal, exponent: &Decimal, base_scale: i64) -> Result<
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{call, num, num_text, result_type};
+    use super::super::test_support::{call, call_num_text as n, num, result_type, NUMERIC};
     use super::*;
     use crate::types::DataType;
-
-    fn n(name: &str, args: &[Value]) -> String {
-        num_text(&call(name, args).unwrap())
-    }
-
-    const NUMERIC: DataType = DataType::Numeric {
-        precision: None,
-        scale: None,
-    };
 
     #[test]
     fn logarithms_match_postgres() {

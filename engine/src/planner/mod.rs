@@ -10,7 +10,9 @@ mod join;
 mod plan;
 
 pub use access::choose_access_path;
-pub use plan::{describe_access, AccessPath, JoinKind, JoinStrategy, KeyRangeExprs, Plan, SortKey};
+pub use plan::{
+    describe_access, AccessPath, JoinKind, JoinStrategy, KeyRangeExprs, Plan, SetOpKind, SortKey,
+};
 
 /// Rewrites a bound plan into an executable one.
 pub fn optimize(plan: Plan) -> Plan {
@@ -68,6 +70,17 @@ pub fn optimize(plan: Plan) -> Plan {
         },
         Plan::Distinct { input } => Plan::Distinct {
             input: Box::new(optimize(*input)),
+        },
+        Plan::SetOp {
+            kind,
+            all,
+            left,
+            right,
+        } => Plan::SetOp {
+            kind,
+            all,
+            left: Box::new(optimize(*left)),
+            right: Box::new(optimize(*right)),
         },
         leaf @ (Plan::Scan { .. } | Plan::Values { .. }) => leaf,
     }

@@ -61,6 +61,14 @@ pub enum JoinStrategy {
     },
 }
 
+/// A set operation between two queries of the same shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetOpKind {
+    Union,
+    Intersect,
+    Except,
+}
+
 /// A plan node.
 #[derive(Debug, Clone)]
 pub enum Plan {
@@ -110,6 +118,13 @@ pub enum Plan {
     Distinct {
         input: Box<Plan>,
     },
+    /// UNION / INTERSECT / EXCEPT, with ALL (multiset) or without (set) semantics.
+    SetOp {
+        kind: SetOpKind,
+        all: bool,
+        left: Box<Plan>,
+        right: Box<Plan>,
+    },
 }
 
 impl Plan {
@@ -137,6 +152,7 @@ impl Plan {
             Plan::Sort { .. } => "Sort".into(),
             Plan::Limit { .. } => "Limit".into(),
             Plan::Distinct { .. } => "Distinct".into(),
+            Plan::SetOp { kind, all, .. } => format!("{kind:?}{}", if *all { " All" } else { "" }),
         }
     }
 
@@ -146,6 +162,7 @@ impl Plan {
             Plan::Scan { def, .. } => def.width() + 1,
             Plan::Values { width, .. } => *width,
             Plan::Join { left, right, .. } => left.width() + right.width(),
+            Plan::SetOp { left, .. } => left.width(),
             Plan::Project { exprs, .. } => exprs.len(),
             Plan::Aggregate {
                 group_by,
@@ -163,7 +180,7 @@ impl Plan {
     pub fn children(&self) -> Vec<&Plan> {
         match self {
             Plan::Scan { .. } | Plan::Values { .. } => vec![],
-            Plan::Join { left, right, .. } => vec![left, right],
+            Plan::Join { left, right, .. } | Plan::SetOp { left, right, .. } => vec![left, right],
             Plan::Filter { input, .. }
             | Plan::Project { input, .. }
             | Plan::Aggregate { input, .. }
