@@ -5,7 +5,10 @@ use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use tether_engine::types::Decimal;
-use tether_engine::{params, CommandTag, DataType, Database, Session, TransactionStatus, Value};
+use tether_engine::types::FromValue;
+use tether_engine::{
+    params, CommandTag, DataType, Database, PreparedStatement, Session, TransactionStatus, Value,
+};
 
 async fn session() -> Session {
     let db = Database::open_in_memory();
@@ -21,6 +24,25 @@ async fn session() -> Session {
     .await
     .unwrap();
     s
+}
+
+/// How many rows the prepared `statement` returns for `params`.
+async fn prepared_rows(s: &mut Session, statement: &PreparedStatement, params: &[Value]) -> usize {
+    s.execute_prepared(statement, params)
+        .await
+        .unwrap()
+        .rows
+        .len()
+}
+
+/// The command tag of `sql`, as text.
+async fn tag(s: &mut Session, sql: &str) -> String {
+    s.execute(sql, &[]).await.unwrap().tag.to_string()
+}
+
+/// The first column of the first row `sql` returns.
+async fn first<T: FromValue>(s: &mut Session, sql: &str) -> T {
+    s.query(sql, &[]).await.unwrap()[0].get::<T>(0).unwrap()
 }
 
 fn sample() -> Vec<Value> {
@@ -323,14 +345,7 @@ async fn prepared_statement_is_replanned_after_ddl() {
             .len(),
         16
     );
-    assert_eq!(
-        s.execute_prepared(&by_i8, &params![20i64])
-            .await
-            .unwrap()
-            .rows
-            .len(),
-        2
-    );
+    assert_eq!(prepared_rows(&mut s, &by_i8, &params![20i64]).await, 2);
 
     // a new index: same answers (and now through the index)
     s.execute("CREATE INDEX typed_i8 ON typed (i8)", &[])
@@ -347,14 +362,7 @@ async fn prepared_statement_is_replanned_after_ddl() {
     s.execute("INSERT INTO typed (id, i8) VALUES (4, 20)", &[])
         .await
         .unwrap();
-    assert_eq!(
-        s.execute_prepared(&by_i8, &params![20i64])
-            .await
-            .unwrap()
-            .rows
-            .len(),
-        3
-    );
+    assert_eq!(prepared_rows(&mut s, &by_i8, &params![20i64]).await, 3);
     let plan = s
         .query("EXPLAIN SELECT id FROM typed WHERE i8 = 20", &[])
         .await
@@ -393,14 +401,7 @@ async fn prepared_statement_is_replanned_after_ddl() {
 
     // dropping the index again: still correct
     s.execute("DROP INDEX typed_i8", &[]).await.unwrap();
-    assert_eq!(
-        s.execute_prepared(&by_i8, &params![20i64])
-            .await
-            .unwrap()
-            .rows
-            .len(),
-        3
-    );
+    assert_eq!(prepared_rows(&mut s, &by_i8, &params![20i64]).await, 3);
 
     // renaming a column the statement uses: an error (42703), not a stale plan
     s.execute("ALTER TABLE typed RENAME COLUMN i8 TO big", &[])
@@ -495,23 +496,14 @@ async fn execute_batch_runs_every_statement_in_order() {
         .await
         .unwrap();
     assert_eq!(s.transaction_status(), TransactionStatus::Idle);
-    assert_eq!(
-        s.query("SELECT count(*) FROM b", &[]).await.unwrap()[0]
-            .get::<i64>(0)
-            .unwrap(),
-        1
-    );
+    assert_eq!(first::<i64>(&mut s, "SELECT count(*) FROM b").await, 1);
     // empty batch
     assert!(s.execute_batch("").await.unwrap().is_empty());
     // a batch stops at the first error
     let e = s.execute_batch("INSERT INTO b VALUES (10, 'x'); INSERT INTO b VALUES (10, 'y'); INSERT INTO b VALUES (11, 'z');").await.unwrap_err();
     assert_eq!(e.sqlstate(), "23505");
     assert_eq!(
-        s.query("SELECT count(*) FROM b WHERE id = 11", &[])
-            .await
-            .unwrap()[0]
-            .get::<i64>(0)
-            .unwrap(),
+        first::<i64>(&mut s, "SELECT count(*) FROM b WHERE id = 11").await,
         0
     );
     // a syntax error anywhere in the batch runs nothing
@@ -521,11 +513,7 @@ async fn execute_batch_runs_every_statement_in_order() {
         .unwrap_err();
     assert_eq!(e.sqlstate(), "42601");
     assert_eq!(
-        s.query("SELECT count(*) FROM b WHERE id = 20", &[])
-            .await
-            .unwrap()[0]
-            .get::<i64>(0)
-            .unwrap(),
+        first::<i64>(&mut s, "SELECT count(*) FROM b WHERE id = 20").await,
         0
     );
 }
@@ -565,38 +553,17 @@ async fn result_metadata_and_tags() {
     assert_eq!(r.tag, CommandTag::Update(2));
     assert_eq!(r.rows_affected(), 2);
     assert_eq!(
-        s.execute("DELETE FROM typed WHERE id = 1", &[])
-            .await
-            .unwrap()
-            .tag
-            .to_string(),
+        tag(&mut s, "DELETE FROM typed WHERE id = 1").await,
         "DELETE 1"
     );
-    assert_eq!(
-        s.execute("BEGIN", &[]).await.unwrap().tag.to_string(),
-        "BEGIN"
-    );
+    assert_eq!(tag(&mut s, "BEGIN").await, "BEGIN");
     assert_eq!(s.transaction_status(), TransactionStatus::InTransaction);
+    assert_eq!(tag(&mut s, "COMMIT").await, "COMMIT");
     assert_eq!(
-        s.execute("COMMIT", &[]).await.unwrap().tag.to_string(),
-        "COMMIT"
-    );
-    assert_eq!(
-        s.execute("CREATE INDEX ti ON typed (t)", &[])
-            .await
-            .unwrap()
-            .tag
-            .to_string(),
+        tag(&mut s, "CREATE INDEX ti ON typed (t)").await,
         "CREATE INDEX"
     );
-    assert_eq!(
-        s.execute("DROP TABLE typed", &[])
-            .await
-            .unwrap()
-            .tag
-            .to_string(),
-        "DROP TABLE"
-    );
+    assert_eq!(tag(&mut s, "DROP TABLE typed").await, "DROP TABLE");
 }
 
 #[tokio::test]
@@ -609,12 +576,7 @@ async fn database_handles_share_data_and_sessions_are_independent() {
         .await
         .unwrap();
     let mut b = clone.connect();
-    assert_eq!(
-        b.query("SELECT x FROM shared", &[]).await.unwrap()[0]
-            .get::<i32>(0)
-            .unwrap(),
-        1
-    );
+    assert_eq!(first::<i32>(&mut b, "SELECT x FROM shared").await, 1);
     // another database is separate
     let mut other = Database::open_in_memory().connect();
     assert_eq!(
@@ -637,10 +599,5 @@ async fn database_handles_share_data_and_sessions_are_independent() {
             })
     });
     handle.join().unwrap();
-    assert_eq!(
-        a.query("SELECT count(*) FROM shared", &[]).await.unwrap()[0]
-            .get::<i64>(0)
-            .unwrap(),
-        2
-    );
+    assert_eq!(first::<i64>(&mut a, "SELECT count(*) FROM shared").await, 2);
 }

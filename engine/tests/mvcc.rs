@@ -66,8 +66,12 @@ async fn setup() -> (Database, Session, Session) {
     (db, a, b)
 }
 
-fn is_serialization_failure(e: &Error) -> bool {
-    e.sqlstate() == "40001"
+fn assert_serialization_failure(e: &Error) {
+    assert!(
+        e.sqlstate() == "40001",
+        "expected 40001, got {} {e}",
+        e.sqlstate()
+    );
 }
 
 #[tokio::test]
@@ -191,11 +195,7 @@ async fn concurrent_updates_of_one_row_second_gets_40001() {
         .await;
     match second_update {
         Err(e) => {
-            assert!(
-                is_serialization_failure(&e),
-                "expected 40001, got {} {e}",
-                e.sqlstate()
-            );
+            assert_serialization_failure(&e);
             assert_eq!(second.transaction_status(), TransactionStatus::Failed);
             exec(&mut first, "COMMIT").await;
             exec(&mut second, "ROLLBACK").await;
@@ -206,11 +206,7 @@ async fn concurrent_updates_of_one_row_second_gets_40001() {
                 .execute("COMMIT", &[])
                 .await
                 .expect_err("the second writer must not commit");
-            assert!(
-                is_serialization_failure(&e),
-                "expected 40001, got {} {e}",
-                e.sqlstate()
-            );
+            assert_serialization_failure(&e);
         }
     }
     assert_eq!(

@@ -20,9 +20,6 @@ impl Binder<'_> {
         ctx: ExprContext,
     ) -> Result<Expr> {
         let (_, name) = names::object_name(&function.name)?;
-        if function.over.is_some() {
-            return Err(Error::unsupported("window functions"));
-        }
         let (args, distinct, star) = match &function.args {
             FunctionArguments::None => (Vec::new(), false, false),
             FunctionArguments::Subquery(_) => return Err(Error::unsupported("subqueries")),
@@ -43,6 +40,9 @@ impl Binder<'_> {
                 (args, distinct, star)
             }
         };
+        if let Some(over) = &function.over {
+            return self.bind_window(&name, &args, distinct, star, over, scope, ctx);
+        }
         if let Some(aggregate) = AggregateFunction::by_name(&name) {
             return self.bind_aggregate(
                 &name,
@@ -103,7 +103,7 @@ impl Binder<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn bind_aggregate(
+    pub(super) fn bind_aggregate(
         &mut self,
         name: &str,
         function: AggregateFunction,

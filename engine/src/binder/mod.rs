@@ -15,6 +15,7 @@ mod select;
 mod statement;
 mod subquery;
 mod types;
+mod window;
 
 pub use scope::{Scope, ScopeColumn};
 pub use statement::{

@@ -8,7 +8,7 @@ use super::scope::Scope;
 use super::{names, Binder, BoundStatement};
 use crate::api::Column;
 use crate::error::{Error, Result};
-use crate::expr::{AggregateCall, Expr};
+use crate::expr::{AggregateCall, Expr, WindowCall};
 use crate::planner::{Plan, SetOpKind, SortKey};
 use crate::types::compare;
 use crate::types::DataType;
@@ -215,6 +215,23 @@ impl Binder<'_> {
                     predicate,
                 };
             }
+        }
+
+        if items.iter().any(|i| i.expr.has_window()) || extra.iter().any(Expr::has_window) {
+            let base = plan.width();
+            let mut calls = Vec::new();
+            for item in &mut items {
+                let expr = std::mem::replace(&mut item.expr, Expr::literal(crate::Value::Null));
+                item.expr = extract_windows(expr, base, &mut calls)?;
+            }
+            extra = extra
+                .into_iter()
+                .map(|e| extract_windows(e, base, &mut calls))
+                .collect::<Result<_>>()?;
+            plan = Plan::Window {
+                input: Box::new(plan),
+                calls,
+            };
         }
 
         let distinct = match &select.distinct {
@@ -565,6 +582,21 @@ impl Binder<'_> {
             },
             columns,
         ))
+    }
+}
+
+/// Replaces each window call by the column the window operator appends for it.
+fn extract_windows(expr: Expr, base: usize, calls: &mut Vec<WindowCall>) -> Result<Expr> {
+    match expr {
+        Expr::Window(call) => {
+            let data_type = call.data_type.clone();
+            calls.push(*call);
+            Ok(Expr::Column {
+                index: base + calls.len() - 1,
+                data_type,
+            })
+        }
+        other => other.map_children(&mut |child| extract_windows(child, base, calls)),
     }
 }
 

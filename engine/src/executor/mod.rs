@@ -13,6 +13,7 @@ mod scan;
 mod set_op;
 mod sort;
 mod values;
+mod window;
 
 pub use ddl::execute_ddl;
 
@@ -78,6 +79,7 @@ pub fn build(plan: &Plan) -> Box<dyn Operator + '_> {
             offset.as_ref(),
         )),
         Plan::Distinct { input } => Box::new(distinct::DistinctOperator::new(build(input))),
+        Plan::Window { input, calls } => Box::new(window::WindowOperator::new(build(input), calls)),
         Plan::SetOp {
             kind,
             all,

@@ -256,6 +256,9 @@ impl Expr {
                     })
             }
             Expr::Subquery(subquery) => subquery.eval(row, ctx),
+            Expr::Window(_) => Err(Error::Grouping(
+                "window functions are not allowed here".into(),
+            )),
             Expr::Aggregate(_) => Err(Error::Grouping(
                 "aggregate functions are not allowed here".into(),
             )),

@@ -8,11 +8,13 @@ mod columns;
 mod eval;
 mod like;
 mod subquery;
+mod window;
 
 pub use aggregate::{AggregateCall, AggregateFunction};
 pub use eval::{eval_predicate, EvalContext};
 pub use like::like_match;
 pub use subquery::{SubqueryCache, SubqueryExpr, SubqueryKind};
+pub use window::{FrameBound, WindowCall, WindowFrame, WindowFunction};
 
 use crate::functions::ScalarFunction;
 use crate::types::{ArithOp, DataType, Value};
@@ -155,6 +157,8 @@ pub enum Expr {
     },
     /// A subquery used as an expression (scalar, EXISTS, IN, ANY/ALL).
     Subquery(Box<SubqueryExpr>),
+    /// Only while binding: replaced by a column of the window operator's output.
+    Window(Box<WindowCall>),
     /// Only while binding: replaced by a column of the aggregate's output.
     Aggregate(Box<AggregateCall>),
 }
@@ -195,6 +199,7 @@ impl Expr {
             },
             Expr::Aggregate(call) => call.data_type.clone(),
             Expr::OuterColumn { data_type, .. } => data_type.clone(),
+            Expr::Window(call) => call.data_type.clone(),
             Expr::Subquery(s) => s.data_type(),
         }
     }
@@ -261,6 +266,7 @@ impl Expr {
                 }
             }
             Expr::OuterColumn { .. } => {}
+            Expr::Window(call) => call.exprs().for_each(f),
             Expr::Subquery(s) => {
                 if let Some(needle) = s.kind.needle() {
                     f(needle);
@@ -417,6 +423,7 @@ impl Expr {
             }
             Expr::Aggregate(call) => Expr::Aggregate(call),
             outer @ Expr::OuterColumn { .. } => outer,
+            Expr::Window(call) => Expr::Window(Box::new(call.map_exprs(f)?)),
             Expr::Subquery(mut s) => {
                 s.kind = s.kind.map_needle(f)?;
                 Expr::Subquery(s)
@@ -432,6 +439,13 @@ impl Expr {
         found
     }
 
+    /// True if the tree contains a window function call.
+    pub fn has_window(&self) -> bool {
+        let mut found = false;
+        self.walk(&mut |e| found |= matches!(e, Expr::Window(_)));
+        found
+    }
+
     /// True if the tree contains an aggregate call.
     pub fn has_aggregate(&self) -> bool {
         let mut found = false;
@@ -444,7 +458,7 @@ impl Expr {
     pub fn is_row_independent(&self) -> bool {
         let mut independent = true;
         self.walk(&mut |e| match e {
-            Expr::Column { .. } | Expr::Aggregate(_) => independent = false,
+            Expr::Column { .. } | Expr::Aggregate(_) | Expr::Window(_) => independent = false,
             Expr::Subquery(s) if s.correlated => independent = false,
             _ => {}
         });

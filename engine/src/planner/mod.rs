@@ -82,6 +82,10 @@ pub fn optimize(plan: Plan) -> Plan {
             left: Box::new(optimize(*left)),
             right: Box::new(optimize(*right)),
         },
+        Plan::Window { input, calls } => Plan::Window {
+            input: Box::new(optimize(*input)),
+            calls,
+        },
         leaf @ (Plan::Scan { .. } | Plan::Values { .. }) => leaf,
     }
 }

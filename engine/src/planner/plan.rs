@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::catalog::{Table, TableDef};
-use crate::expr::{AggregateCall, Expr};
+use crate::expr::{AggregateCall, Expr, WindowCall};
 
 /// How a scan reaches its rows.
 #[derive(Debug, Clone)]
@@ -29,7 +29,7 @@ pub struct KeyRangeExprs {
 }
 
 /// One ORDER BY key.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SortKey {
     pub expr: Expr,
     pub descending: bool,
@@ -118,6 +118,11 @@ pub enum Plan {
     Distinct {
         input: Box<Plan>,
     },
+    /// Output: the input columns, then one value per window function call.
+    Window {
+        input: Box<Plan>,
+        calls: Vec<WindowCall>,
+    },
     /// UNION / INTERSECT / EXCEPT, with ALL (multiset) or without (set) semantics.
     SetOp {
         kind: SetOpKind,
@@ -152,6 +157,7 @@ impl Plan {
             Plan::Sort { .. } => "Sort".into(),
             Plan::Limit { .. } => "Limit".into(),
             Plan::Distinct { .. } => "Distinct".into(),
+            Plan::Window { .. } => "WindowAgg".into(),
             Plan::SetOp { kind, all, .. } => format!("{kind:?}{}", if *all { " All" } else { "" }),
         }
     }
@@ -163,6 +169,7 @@ impl Plan {
             Plan::Values { width, .. } => *width,
             Plan::Join { left, right, .. } => left.width() + right.width(),
             Plan::SetOp { left, .. } => left.width(),
+            Plan::Window { input, calls } => input.width() + calls.len(),
             Plan::Project { exprs, .. } => exprs.len(),
             Plan::Aggregate {
                 group_by,
@@ -186,7 +193,8 @@ impl Plan {
             | Plan::Aggregate { input, .. }
             | Plan::Sort { input, .. }
             | Plan::Limit { input, .. }
-            | Plan::Distinct { input } => vec![input],
+            | Plan::Distinct { input }
+            | Plan::Window { input, .. } => vec![input],
         }
     }
 }
