@@ -8,9 +8,11 @@ use super::describe::{
     ColumnDescription, IndexDescription, RelationDescription, RelationKind, RelationSummary,
 };
 use super::Session;
-use crate::catalog::{Catalog, Relation};
+use crate::binder::{Binder, BoundStatement};
+use crate::catalog::{Catalog, Relation, ViewDef};
 use crate::error::{Error, Result};
 use crate::txn::TxnManager;
+use crate::types::Value;
 
 /// State shared by every session of a database.
 #[derive(Debug, Default)]
@@ -44,6 +46,11 @@ impl Database {
         for (schema_name, schema) in &catalog.schemas {
             for (name, relation) in &schema.relations {
                 match relation {
+                    Relation::View(_) => out.push(RelationSummary {
+                        schema: schema_name.clone(),
+                        name: name.clone(),
+                        kind: RelationKind::View,
+                    }),
                     Relation::Table(table) => {
                         out.push(RelationSummary {
                             schema: schema_name.clone(),
@@ -81,6 +88,9 @@ impl Database {
         .ok_or_else(|| Error::UndefinedTable(name.to_string()))?;
         let (schema, table_name) = split_name(&relation_name);
         let catalog = self.shared.catalog.read();
+        if let Relation::View(view) = catalog.relation(schema.as_deref(), &table_name)? {
+            return describe_view(&catalog, view, &relation_name);
+        }
         let table = catalog.table(schema.as_deref(), &table_name)?;
         let def = table.def();
         let columns = def
@@ -139,6 +149,36 @@ impl Database {
             properties: Vec::new(),
         })
     }
+}
+
+/// A view's columns (bound from its query) and its definition.
+fn describe_view(
+    catalog: &Catalog,
+    view: &ViewDef,
+    relation_name: &str,
+) -> Result<RelationDescription> {
+    let statement = tether_dialect::parse_one(&format!("SELECT * FROM {relation_name}"))?;
+    let columns = match Binder::new(catalog).bind(&statement)? {
+        BoundStatement::Query { columns, .. } => columns,
+        _ => Vec::new(),
+    };
+    Ok(RelationDescription {
+        schema: view.schema.clone(),
+        name: view.name.clone(),
+        kind: RelationKind::View,
+        columns: columns
+            .into_iter()
+            .map(|c| ColumnDescription {
+                name: c.name,
+                data_type: c.data_type,
+                nullable: true,
+                default: None,
+            })
+            .collect(),
+        indexes: Vec::new(),
+        checks: Vec::new(),
+        properties: vec![("definition".to_string(), Value::text(view.query.as_str()))],
+    })
 }
 
 /// Splits `schema.name` with PostgreSQL case folding of unquoted parts.

@@ -11,7 +11,7 @@ use super::scope::Scope;
 use super::statement::{AlterAction, DdlStatement};
 use super::{names, types, unsupported_statement, Binder, BoundStatement};
 use crate::catalog::{
-    CheckDef, ColumnDef, DefaultValue, Identity, IndexDef, TableDef, DEFAULT_SCHEMA,
+    CheckDef, ColumnDef, DefaultValue, Identity, IndexDef, TableDef, ViewDef, DEFAULT_SCHEMA,
 };
 use crate::error::{Error, Result};
 use crate::types::{DataType, Value};
@@ -43,6 +43,7 @@ impl Binder<'_> {
             }
             Statement::CreateTable(create) => self.bind_create_table(create)?,
             Statement::CreateIndex(create) => self.bind_create_index(create)?,
+            Statement::CreateView(create) => self.bind_create_view(create)?,
             Statement::AlterTable(alter) => self.bind_alter_table(alter)?,
             Statement::Drop {
                 object_type,
@@ -61,6 +62,10 @@ impl Binder<'_> {
                         if_exists: *if_exists,
                     },
                     ObjectType::Index => DdlStatement::DropIndex {
+                        names,
+                        if_exists: *if_exists,
+                    },
+                    ObjectType::View => DdlStatement::DropView {
                         names,
                         if_exists: *if_exists,
                     },
@@ -263,6 +268,37 @@ impl Binder<'_> {
             sql: expr.to_string(),
         });
         Ok(())
+    }
+
+    fn bind_create_view(&mut self, create: &ast::CreateView) -> Result<DdlStatement> {
+        if create.materialized {
+            return Err(Error::unsupported("materialized views"));
+        }
+        let (schema, name) = names::object_name(&create.name)?;
+        let schema = schema.unwrap_or_else(|| DEFAULT_SCHEMA.to_string());
+        if !self.catalog.schemas.contains_key(&schema) {
+            return Err(Error::UndefinedSchema(schema));
+        }
+        let (_, bound_columns) = self.bind_query(&create.query)?;
+        if create.columns.len() > bound_columns.len() {
+            return Err(Error::InvalidStatement(
+                "CREATE VIEW specifies more column names than columns".into(),
+            ));
+        }
+        let mut columns: Vec<String> = bound_columns.into_iter().map(|c| c.name).collect();
+        for (column, given) in columns.iter_mut().zip(&create.columns) {
+            *column = names::ident(&given.name);
+        }
+        let view = ViewDef {
+            schema,
+            name,
+            query: create.query.to_string(),
+            columns,
+        };
+        Ok(DdlStatement::CreateView {
+            view,
+            or_replace: create.or_replace,
+        })
     }
 
     fn bind_create_index(&mut self, create: &ast::CreateIndex) -> Result<DdlStatement> {

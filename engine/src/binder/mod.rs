@@ -42,6 +42,8 @@ pub struct Binder<'a> {
     /// One flag per subquery being bound: set when it reads an enclosing query's column.
     correlated: Vec<bool>,
     next_subquery_id: usize,
+    /// How many views are being expanded around the current point.
+    view_depth: usize,
 }
 
 impl<'a> Binder<'a> {
@@ -54,6 +56,7 @@ impl<'a> Binder<'a> {
             outer_scopes: Vec::new(),
             correlated: Vec::new(),
             next_subquery_id: 0,
+            view_depth: 0,
         }
     }
 

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::api::Column;
-use crate::catalog::{CheckDef, ColumnDef, IndexDef, Table, TableDef};
+use crate::catalog::{CheckDef, ColumnDef, IndexDef, Table, TableDef, ViewDef};
 use crate::expr::Expr;
 use crate::planner::{AccessPath, Plan};
 
@@ -125,6 +125,14 @@ pub enum DdlStatement {
         table: Arc<Table>,
         index: IndexDef,
         if_not_exists: bool,
+    },
+    CreateView {
+        view: ViewDef,
+        or_replace: bool,
+    },
+    DropView {
+        names: Vec<(Option<String>, String)>,
+        if_exists: bool,
     },
     DropIndex {
         names: Vec<(Option<String>, String)>,

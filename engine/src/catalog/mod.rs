@@ -22,6 +22,18 @@ pub const DEFAULT_SCHEMA: &str = "public";
 #[derive(Debug, Clone)]
 pub enum Relation {
     Table(Arc<Table>),
+    View(Arc<ViewDef>),
+}
+
+/// A plain view: a stored query, bound again wherever the view is used.
+#[derive(Debug, Clone)]
+pub struct ViewDef {
+    pub schema: String,
+    pub name: String,
+    /// The defining query's SQL text.
+    pub query: String,
+    /// Output column names (the query's, or the ones given after the view name).
+    pub columns: Vec<String>,
 }
 
 /// One schema: named relations.
@@ -77,10 +89,14 @@ impl Catalog {
             .ok_or_else(|| Error::UndefinedTable(qualified(schema, name)))
     }
 
-    /// Looks up a table.
+    /// Looks up a table; a view of that name is the wrong kind of object (42809).
     pub fn table(&self, schema: Option<&str>, name: &str) -> Result<&Arc<Table>> {
         match self.relation(schema, name)? {
             Relation::Table(t) => Ok(t),
+            Relation::View(_) => Err(Error::WrongObjectType(format!(
+                "\"{}\" is not a table",
+                qualified(schema, name)
+            ))),
         }
     }
 
@@ -96,6 +112,7 @@ impl Catalog {
         let schema = self.schemas.get(schema.unwrap_or(DEFAULT_SCHEMA))?;
         schema.relations.values().find_map(|r| match r {
             Relation::Table(t) => t.def().index_position(name).map(|_| t.clone()),
+            Relation::View(_) => None,
         })
     }
 

@@ -93,14 +93,16 @@ pub fn execute_ddl(
                 let schema_name = schema
                     .clone()
                     .unwrap_or_else(|| crate::catalog::DEFAULT_SCHEMA.to_string());
-                if catalog.table(Some(&schema_name), name).is_err() {
-                    if *if_exists {
-                        continue;
+                match catalog.table(Some(&schema_name), name) {
+                    Ok(_) => {}
+                    Err(Error::UndefinedTable(_)) if *if_exists => continue,
+                    Err(Error::UndefinedTable(_)) => {
+                        return Err(Error::UndefinedTable(crate::catalog::qualified(
+                            schema.as_deref(),
+                            name,
+                        )))
                     }
-                    return Err(Error::UndefinedTable(crate::catalog::qualified(
-                        schema.as_deref(),
-                        name,
-                    )));
+                    Err(e) => return Err(e),
                 }
                 if let Some(relation) = catalog.schema_mut(&schema_name)?.relations.remove(name) {
                     txn.catalog_undo.push(CatalogUndo::Dropped {
@@ -111,6 +113,58 @@ pub fn execute_ddl(
                 }
             }
             tag("DROP TABLE")
+        }
+        DdlStatement::CreateView { view, or_replace } => {
+            let index_named_so = catalog
+                .table_of_index(Some(&view.schema), &view.name)
+                .is_some();
+            let schema = catalog.schema_mut(&view.schema)?;
+            match schema.relations.get(&view.name) {
+                Some(Relation::View(_)) if *or_replace => {
+                    if let Some(previous) = schema.relations.remove(&view.name) {
+                        txn.catalog_undo.push(CatalogUndo::Dropped {
+                            schema: view.schema.clone(),
+                            name: view.name.clone(),
+                            relation: previous,
+                        });
+                    }
+                }
+                Some(_) => return Err(Error::DuplicateTable(view.name.clone())),
+                None if index_named_so => return Err(Error::DuplicateTable(view.name.clone())),
+                None => {}
+            }
+            catalog
+                .schema_mut(&view.schema)?
+                .relations
+                .insert(view.name.clone(), Relation::View(Arc::new(view.clone())));
+            txn.catalog_undo.push(CatalogUndo::Created {
+                schema: view.schema.clone(),
+                name: view.name.clone(),
+            });
+            tag("CREATE VIEW")
+        }
+        DdlStatement::DropView { names, if_exists } => {
+            for (schema, name) in names {
+                let schema_name = schema
+                    .clone()
+                    .unwrap_or_else(|| crate::catalog::DEFAULT_SCHEMA.to_string());
+                match catalog.relation(Some(&schema_name), name) {
+                    Ok(Relation::View(_)) => {}
+                    Ok(Relation::Table(_)) => {
+                        return Err(Error::WrongObjectType(format!("\"{name}\" is not a view")))
+                    }
+                    Err(_) if *if_exists => continue,
+                    Err(e) => return Err(e),
+                }
+                if let Some(relation) = catalog.schema_mut(&schema_name)?.relations.remove(name) {
+                    txn.catalog_undo.push(CatalogUndo::Dropped {
+                        schema: schema_name,
+                        name: name.clone(),
+                        relation,
+                    });
+                }
+            }
+            tag("DROP VIEW")
         }
         DdlStatement::CreateIndex {
             table,
