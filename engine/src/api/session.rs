@@ -11,7 +11,7 @@ use super::{Column, CommandTag, Database, QueryResult, Row};
 use crate::binder::{Binder, BoundStatement, TransactionStatement};
 use crate::error::{Error, Result};
 use crate::executor::{self, dml};
-use crate::expr::{EvalContext, SubqueryCache};
+use crate::expr::{EvalContext, StatementCache};
 use crate::functions;
 use crate::planner;
 use crate::txn::{CatalogUndo, Transaction, WriteRecord};
@@ -258,7 +258,7 @@ impl Session {
             transaction_time: txn.start_time,
             statement_time: Utc::now(),
         };
-        let cache = SubqueryCache::default();
+        let cache = StatementCache::default();
         let ctx = EvalContext::new(txn.snapshot, params, &clock, &cache);
         match bound {
             BoundStatement::Query { plan, columns } => {

@@ -7,6 +7,7 @@ use super::expr::ExprContext;
 use super::scope::{Scope, ScopeColumn};
 use super::{names, Binder};
 use crate::api::Column;
+use crate::catalog::Relation;
 use crate::error::{Error, Result};
 use crate::expr::{CompareOp, Expr};
 use crate::planner::{AccessPath, JoinKind, JoinStrategy, Plan};
@@ -207,6 +208,48 @@ impl Binder<'_> {
         Ok(Expr::conjunction(parts))
     }
 }
+
+impl Binder<'_> {
+    /// The plan and columns of a view, bound now from its stored query (which sees neither
+    /// the CTEs nor the enclosing queries of the place it is used).
+    pub(super) fn view(
+        &mut self,
+        schema: Option<&str>,
+        name: &str,
+    ) -> Result<Option<(Plan, Vec<Column>)>> {
+        let view = match self.catalog.relation(schema, name) {
+            Ok(Relation::View(view)) => view.clone(),
+            _ => return Ok(None),
+        };
+        if self.view_depth >= MAX_VIEW_DEPTH {
+            return Err(Error::InvalidStatement(format!(
+                "views nested more than {MAX_VIEW_DEPTH} deep at \"{name}\""
+            )));
+        }
+        let ast::Statement::Query(query) = tether_dialect::parse_one(&view.query)? else {
+            return Err(Error::Internal(format!(
+                "view \"{name}\" does not hold a query"
+            )));
+        };
+        let saved = (
+            std::mem::take(&mut self.ctes),
+            std::mem::take(&mut self.outer_scopes),
+            std::mem::take(&mut self.correlated),
+        );
+        self.view_depth += 1;
+        let bound = self.bind_query(&query);
+        self.view_depth -= 1;
+        (self.ctes, self.outer_scopes, self.correlated) = saved;
+        let (plan, mut columns) = bound?;
+        for (column, name) in columns.iter_mut().zip(&view.columns) {
+            column.name = name.clone();
+        }
+        Ok(Some((plan, columns)))
+    }
+}
+
+/// How deeply views may refer to views.
+const MAX_VIEW_DEPTH: usize = 32;
 
 fn cross_join(left: Plan, right: Plan, kind: JoinKind, condition: Option<Expr>) -> Plan {
     Plan::Join {

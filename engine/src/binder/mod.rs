@@ -3,6 +3,7 @@
 //! sees sqlparser types. One file per statement kind.
 
 mod coerce;
+mod cte;
 mod ddl;
 mod dml;
 mod expr;

@@ -433,7 +433,7 @@ impl Binder<'_> {
 
     /// A query body without its own ORDER BY: SELECT, VALUES, a parenthesised query, or a set
     /// operation of those.
-    fn bind_set_expr(&mut self, body: &SetExpr) -> Result<(Plan, Vec<Column>)> {
+    pub(super) fn bind_set_expr(&mut self, body: &SetExpr) -> Result<(Plan, Vec<Column>)> {
         match body {
             SetExpr::Select(select) => self.bind_select(select, &[]),
             SetExpr::Values(values) => self.bind_values(values),
@@ -601,7 +601,7 @@ fn extract_windows(expr: Expr, base: usize, calls: &mut Vec<WindowCall>) -> Resu
 }
 
 /// Wraps `plan` in a projection casting its columns to `types` where they differ.
-fn cast_columns(plan: Plan, columns: &[Column], types: &[DataType]) -> Plan {
+pub(super) fn cast_columns(plan: Plan, columns: &[Column], types: &[DataType]) -> Plan {
     if columns.iter().zip(types).all(|(c, t)| c.data_type == *t) {
         return plan;
     }

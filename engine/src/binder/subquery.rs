@@ -1,5 +1,4 @@
-//! Binding of subqueries used as expressions, correlated references to enclosing queries, and
-//! the lookup of common table expressions and views by name.
+//! Binding of subqueries used as expressions, and correlated references to enclosing queries.
 
 use sqlparser::ast::{self, BinaryOperator, Query};
 
@@ -7,10 +6,7 @@ use super::expr::ExprContext;
 use super::scope::Scope;
 use super::Binder;
 use crate::api::Column;
-use crate::catalog::Relation;
 
-/// How deeply views may refer to views.
-const MAX_VIEW_DEPTH: usize = 32;
 use crate::error::{Error, Result};
 use crate::expr::{CompareOp, Expr, SubqueryExpr, SubqueryKind};
 use crate::planner::{self, Plan};
@@ -115,75 +111,6 @@ impl Binder<'_> {
         };
         let (needle, _) = self.comparable(needle, probe)?;
         Ok(needle)
-    }
-
-    /// The plan and columns of a common table expression in scope.
-    pub(super) fn cte(&self, name: &str) -> Option<(Plan, Vec<Column>)> {
-        self.ctes
-            .iter()
-            .rev()
-            .find(|(n, _, _)| n == name)
-            .map(|(_, plan, columns)| (plan.clone(), columns.clone()))
-    }
-
-    /// Binds `WITH` clauses; returns how many CTEs to drop when the query is bound.
-    pub(super) fn bind_with(&mut self, with: &ast::With) -> Result<usize> {
-        if with.recursive {
-            return Err(Error::unsupported("WITH RECURSIVE"));
-        }
-        for cte in &with.cte_tables {
-            let name = super::names::ident(&cte.alias.name);
-            let (plan, mut columns) = self.bind_query(&cte.query)?;
-            if cte.alias.columns.len() > columns.len() {
-                return Err(Error::InvalidStatement(format!(
-                    "WITH query \"{name}\" has {} columns available but {} columns specified",
-                    columns.len(),
-                    cte.alias.columns.len()
-                )));
-            }
-            for (column, alias) in columns.iter_mut().zip(&cte.alias.columns) {
-                column.name = super::names::ident(&alias.name);
-            }
-            self.ctes.push((name, plan, columns));
-        }
-        Ok(with.cte_tables.len())
-    }
-
-    /// The plan and columns of a view, bound now from its stored query (which sees neither
-    /// the CTEs nor the enclosing queries of the place it is used).
-    pub(super) fn view(
-        &mut self,
-        schema: Option<&str>,
-        name: &str,
-    ) -> Result<Option<(Plan, Vec<Column>)>> {
-        let view = match self.catalog.relation(schema, name) {
-            Ok(Relation::View(view)) => view.clone(),
-            _ => return Ok(None),
-        };
-        if self.view_depth >= MAX_VIEW_DEPTH {
-            return Err(Error::InvalidStatement(format!(
-                "views nested more than {MAX_VIEW_DEPTH} deep at \"{name}\""
-            )));
-        }
-        let ast::Statement::Query(query) = tether_dialect::parse_one(&view.query)? else {
-            return Err(Error::Internal(format!(
-                "view \"{name}\" does not hold a query"
-            )));
-        };
-        let saved = (
-            std::mem::take(&mut self.ctes),
-            std::mem::take(&mut self.outer_scopes),
-            std::mem::take(&mut self.correlated),
-        );
-        self.view_depth += 1;
-        let bound = self.bind_query(&query);
-        self.view_depth -= 1;
-        (self.ctes, self.outer_scopes, self.correlated) = saved;
-        let (plan, mut columns) = bound?;
-        for (column, name) in columns.iter_mut().zip(&view.columns) {
-            column.name = name.clone();
-        }
-        Ok(Some((plan, columns)))
     }
 }
 

@@ -9,6 +9,7 @@ mod filter;
 mod join;
 mod limit;
 mod project;
+mod recursive;
 mod scan;
 mod set_op;
 mod sort;
@@ -80,6 +81,15 @@ pub fn build(plan: &Plan) -> Box<dyn Operator + '_> {
         )),
         Plan::Distinct { input } => Box::new(distinct::DistinctOperator::new(build(input))),
         Plan::Window { input, calls } => Box::new(window::WindowOperator::new(build(input), calls)),
+        Plan::RecursiveUnion {
+            id,
+            all,
+            anchor,
+            step,
+        } => Box::new(recursive::RecursiveUnionOperator::new(
+            *id, *all, anchor, step,
+        )),
+        Plan::WorkTable { id, .. } => Box::new(recursive::WorkTableOperator::new(*id)),
         Plan::SetOp {
             kind,
             all,

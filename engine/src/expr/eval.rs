@@ -2,7 +2,8 @@
 
 use std::cmp::Ordering;
 
-use super::subquery::{OuterRow, SubqueryCache};
+use super::subquery::OuterRow;
+use super::StatementCache;
 use super::{like_match, CompareOp, Expr};
 use crate::error::{Error, Result};
 use crate::functions;
@@ -18,7 +19,7 @@ pub struct EvalContext<'a> {
     pub params: &'a [Value],
     pub clock: &'a functions::EvalContext,
     pub outer: Option<&'a OuterRow<'a>>,
-    pub cache: &'a SubqueryCache,
+    pub cache: &'a StatementCache,
 }
 
 impl<'a> EvalContext<'a> {
@@ -27,7 +28,7 @@ impl<'a> EvalContext<'a> {
         snapshot: Snapshot,
         params: &'a [Value],
         clock: &'a functions::EvalContext,
-        cache: &'a SubqueryCache,
+        cache: &'a StatementCache,
     ) -> Self {
         EvalContext {
             snapshot,

@@ -4,6 +4,7 @@
 
 mod aggregate;
 pub mod aggregate_state;
+mod cache;
 mod columns;
 mod eval;
 mod like;
@@ -11,9 +12,10 @@ mod subquery;
 mod window;
 
 pub use aggregate::{AggregateCall, AggregateFunction};
+pub use cache::StatementCache;
 pub use eval::{eval_predicate, EvalContext};
 pub use like::like_match;
-pub use subquery::{SubqueryCache, SubqueryExpr, SubqueryKind};
+pub use subquery::{SubqueryExpr, SubqueryKind};
 pub use window::{FrameBound, WindowCall, WindowFrame, WindowFunction};
 
 use crate::functions::ScalarFunction;

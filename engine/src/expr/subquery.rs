@@ -1,10 +1,10 @@
 //! Subqueries used as expressions: scalar subqueries, EXISTS, IN and ANY/ALL comparisons.
 //!
-//! An uncorrelated subquery runs once per statement and its result is cached. A correlated one
+//! An uncorrelated subquery runs once per statement and its result is kept in the statement's
+//! [`StatementCache`](super::StatementCache). A correlated one
 //! runs for each row of the enclosing query, with that row reachable through [`OuterRow`].
 
-use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use super::{CompareOp, EvalContext, Expr};
@@ -79,14 +79,8 @@ impl PartialEq for SubqueryExpr {
     }
 }
 
-/// Results of uncorrelated subqueries, per statement execution.
-#[derive(Default)]
-pub struct SubqueryCache {
-    results: RefCell<HashMap<usize, Rc<SubqueryRows>>>,
-}
-
 /// The materialised rows of a subquery, with a hash set of first-column values for IN.
-struct SubqueryRows {
+pub(super) struct SubqueryRows {
     rows: Vec<Vec<Value>>,
     members: HashSet<Value>,
     has_null: bool,
@@ -123,7 +117,7 @@ impl SubqueryExpr {
 
     fn rows(&self, row: &[Value], ctx: &EvalContext) -> Result<Rc<SubqueryRows>> {
         if !self.correlated {
-            if let Some(cached) = ctx.cache.results.borrow().get(&self.id) {
+            if let Some(cached) = ctx.cache.subqueries.borrow().get(&self.id) {
                 return Ok(cached.clone());
             }
         }
@@ -144,7 +138,7 @@ impl SubqueryExpr {
         let result = Rc::new(SubqueryRows::new(rows));
         if !self.correlated {
             ctx.cache
-                .results
+                .subqueries
                 .borrow_mut()
                 .insert(self.id, result.clone());
         }

@@ -86,6 +86,17 @@ pub fn optimize(plan: Plan) -> Plan {
             input: Box::new(optimize(*input)),
             calls,
         },
-        leaf @ (Plan::Scan { .. } | Plan::Values { .. }) => leaf,
+        Plan::RecursiveUnion {
+            id,
+            all,
+            anchor,
+            step,
+        } => Plan::RecursiveUnion {
+            id,
+            all,
+            anchor: Box::new(optimize(*anchor)),
+            step: Box::new(optimize(*step)),
+        },
+        leaf @ (Plan::Scan { .. } | Plan::Values { .. } | Plan::WorkTable { .. }) => leaf,
     }
 }

@@ -123,6 +123,19 @@ pub enum Plan {
         input: Box<Plan>,
         calls: Vec<WindowCall>,
     },
+    /// A recursive CTE: the anchor's rows, then the step's rows over and over, each round
+    /// reading the previous round's new rows from work table `id`, until a round adds none.
+    RecursiveUnion {
+        id: usize,
+        all: bool,
+        anchor: Box<Plan>,
+        step: Box<Plan>,
+    },
+    /// The rows of the current round of recursive CTE `id`.
+    WorkTable {
+        id: usize,
+        width: usize,
+    },
     /// UNION / INTERSECT / EXCEPT, with ALL (multiset) or without (set) semantics.
     SetOp {
         kind: SetOpKind,
@@ -158,6 +171,8 @@ impl Plan {
             Plan::Limit { .. } => "Limit".into(),
             Plan::Distinct { .. } => "Distinct".into(),
             Plan::Window { .. } => "WindowAgg".into(),
+            Plan::RecursiveUnion { .. } => "Recursive Union".into(),
+            Plan::WorkTable { .. } => "WorkTable Scan".into(),
             Plan::SetOp { kind, all, .. } => format!("{kind:?}{}", if *all { " All" } else { "" }),
         }
     }
@@ -169,6 +184,8 @@ impl Plan {
             Plan::Values { width, .. } => *width,
             Plan::Join { left, right, .. } => left.width() + right.width(),
             Plan::SetOp { left, .. } => left.width(),
+            Plan::RecursiveUnion { anchor, .. } => anchor.width(),
+            Plan::WorkTable { width, .. } => *width,
             Plan::Window { input, calls } => input.width() + calls.len(),
             Plan::Project { exprs, .. } => exprs.len(),
             Plan::Aggregate {
@@ -186,7 +203,8 @@ impl Plan {
     /// The child nodes.
     pub fn children(&self) -> Vec<&Plan> {
         match self {
-            Plan::Scan { .. } | Plan::Values { .. } => vec![],
+            Plan::Scan { .. } | Plan::Values { .. } | Plan::WorkTable { .. } => vec![],
+            Plan::RecursiveUnion { anchor, step, .. } => vec![anchor, step],
             Plan::Join { left, right, .. } | Plan::SetOp { left, right, .. } => vec![left, right],
             Plan::Filter { input, .. }
             | Plan::Project { input, .. }
