@@ -15,11 +15,30 @@ use crate::types::Value;
 
 const CHUNK: usize = 256;
 
-/// Evaluates a key range's bound expressions. `None` means the range is empty (a NULL bound).
-pub fn resolve_range(range: &KeyRangeExprs, eval: &EvalContext) -> Result<Option<KeyRange>> {
+/// Evaluates a key range's bound expressions into the ranges to scan, in key order. A bound
+/// that is NULL matches nothing; an IN list becomes one point range per distinct value.
+pub fn resolve_ranges(range: &KeyRangeExprs, eval: &EvalContext) -> Result<Vec<KeyRange>> {
     let mut equal = Vec::with_capacity(range.equal.len() + 1);
     for e in &range.equal {
         equal.push(e.eval(&[], eval)?);
+    }
+    if let Some(list) = &range.in_list {
+        let mut values = list
+            .iter()
+            .map(|e| e.eval(&[], eval))
+            .collect::<Result<Vec<_>>>()?;
+        values.retain(|v| !v.is_null());
+        values.sort();
+        values.dedup();
+        return Ok(values
+            .into_iter()
+            .map(|v| {
+                let mut key = equal.clone();
+                key.push(v);
+                KeyRange::prefix(key.into_boxed_slice())
+            })
+            .filter(|r| !r.is_empty_by_null())
+            .collect());
     }
     let bound = |extra: &Option<(crate::expr::Expr, bool)>| -> Result<Option<KeyBound>> {
         match extra {
@@ -43,9 +62,9 @@ pub fn resolve_range(range: &KeyRangeExprs, eval: &EvalContext) -> Result<Option
         upper: bound(&range.upper)?,
     };
     Ok(if resolved.is_empty_by_null() {
-        None
+        Vec::new()
     } else {
-        Some(resolved)
+        vec![resolved]
     })
 }
 
@@ -54,9 +73,9 @@ pub struct ScanSource {
     table: Arc<Table>,
     def: Arc<TableDef>,
     index: Option<usize>,
-    range: Option<KeyRange>,
+    /// The ranges still to scan, in order; the first is the current one.
+    ranges: VecDeque<KeyRange>,
     cursor: ScanCursor,
-    done: bool,
     buffer: VecDeque<(Key, Arc<RowVersion>)>,
 }
 
@@ -68,19 +87,17 @@ impl ScanSource {
         access: &AccessPath,
         eval: &EvalContext,
     ) -> Result<Self> {
-        let (index, range) = match access {
-            AccessPath::Full => (None, Some(KeyRange::full())),
-            AccessPath::Primary(r) => (None, resolve_range(r, eval)?),
-            AccessPath::Index { index, range } => (Some(*index), resolve_range(range, eval)?),
+        let (index, ranges) = match access {
+            AccessPath::Full => (None, vec![KeyRange::full()]),
+            AccessPath::Primary(r) => (None, resolve_ranges(r, eval)?),
+            AccessPath::Index { index, range } => (Some(*index), resolve_ranges(range, eval)?),
         };
-        let done = range.is_none();
         Ok(ScanSource {
             table,
             def,
             index,
-            range,
+            ranges: ranges.into(),
             cursor: None,
-            done,
             buffer: VecDeque::new(),
         })
     }
@@ -91,13 +108,8 @@ impl ScanSource {
             if let Some(item) = self.buffer.pop_front() {
                 return Some(item);
             }
-            if self.done {
-                return None;
-            }
-            let Some(range) = &self.range else {
-                return None;
-            };
-            let mut chunk = Vec::with_capacity(CHUNK);
+            let range = self.ranges.front()?;
+            let mut chunk = Vec::new();
             let data = self.table.data.read();
             self.cursor = match self.index {
                 None => data.scan_primary(range, &self.cursor, snapshot, CHUNK, &mut chunk),
@@ -112,7 +124,9 @@ impl ScanSource {
                 ),
             };
             drop(data);
-            self.done = self.cursor.is_none();
+            if self.cursor.is_none() {
+                self.ranges.pop_front();
+            }
             self.buffer.extend(chunk);
         }
     }

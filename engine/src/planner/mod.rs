@@ -7,6 +7,7 @@
 
 mod access;
 mod join;
+mod order;
 mod plan;
 
 pub use access::choose_access_path;
@@ -55,9 +56,12 @@ pub fn optimize(plan: Plan) -> Plan {
             group_by,
             aggregates,
         },
-        Plan::Sort { input, keys } => Plan::Sort {
-            input: Box::new(optimize(*input)),
-            keys,
+        Plan::Sort { input, keys } => match order::ordered_by_index(optimize(*input), &keys) {
+            Ok(ordered) => ordered,
+            Err(input) => Plan::Sort {
+                input: Box::new(input),
+                keys,
+            },
         },
         Plan::Limit {
             input,

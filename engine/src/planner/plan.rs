@@ -19,13 +19,15 @@ pub enum AccessPath {
 }
 
 /// A key range whose bounds are expressions evaluated when the scan opens (they may hold
-/// parameters): equal values for a prefix of the key columns, then an optional range on the
-/// next column.
+/// parameters): equal values for a prefix of the key columns, then an optional range or IN
+/// list on the next column.
 #[derive(Debug, Clone, Default)]
 pub struct KeyRangeExprs {
     pub equal: Vec<Expr>,
     pub lower: Option<(Expr, bool)>,
     pub upper: Option<(Expr, bool)>,
+    /// `column IN (...)` on the column after the equal prefix: one point range per value.
+    pub in_list: Option<Vec<Expr>>,
 }
 
 /// One ORDER BY key.
