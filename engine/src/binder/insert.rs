@@ -79,7 +79,7 @@ impl Binder<'_> {
                         };
                         self.coerce_for_column(probe, &target.name, &target.data_type)?;
                     }
-                    InsertSource::Query(plan)
+                    InsertSource::Query(Box::new(plan))
                 }
             },
         };

@@ -43,7 +43,7 @@ pub struct Returning {
 pub enum InsertSource {
     /// `VALUES` rows; `None` stands for the keyword DEFAULT.
     Values(Vec<Vec<Option<Expr>>>),
-    Query(Plan),
+    Query(Box<Plan>),
 }
 
 /// `ON CONFLICT [target] action`.

@@ -56,12 +56,14 @@ pub fn optimize(plan: Plan) -> Plan {
             group_by,
             aggregates,
         },
-        Plan::Sort { input, keys } => match order::ordered_by_index(optimize(*input), &keys) {
-            Ok(ordered) => ordered,
-            Err(input) => Plan::Sort {
-                input: Box::new(input),
-                keys,
-            },
+        Plan::Sort { input, keys } => {
+            let mut input = optimize(*input);
+            if order::order_by_index(&mut input, &keys) {
+                input
+            } else {
+                Plan::Sort { input: Box::new(input), keys }
+            }
+        }
         },
         Plan::Limit {
             input,
