@@ -407,7 +407,8 @@ fn optimize(bound: BoundStatement) -> BoundStatement {
         }
         BoundStatement::Insert(mut plan) => {
             if let crate::binder::InsertSource::Query(query) = plan.source {
-                plan.source = crate::binder::InsertSource::Query(Box::new(planner::optimize(*query)));
+                plan.source =
+                    crate::binder::InsertSource::Query(Box::new(planner::optimize(*query)));
             }
             BoundStatement::Insert(plan)
         }

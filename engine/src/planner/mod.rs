@@ -61,10 +61,12 @@ pub fn optimize(plan: Plan) -> Plan {
             if order::order_by_index(&mut input, &keys) {
                 input
             } else {
-                Plan::Sort { input: Box::new(input), keys }
+                Plan::Sort {
+                    input: Box::new(input),
+                    keys,
+                }
             }
         }
-        },
         Plan::Limit {
             input,
             limit,

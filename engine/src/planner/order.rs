@@ -12,7 +12,13 @@ pub fn order_by_index(input: &mut Plan, keys: &[SortKey]) -> bool {
     if keys.iter().any(|k| k.descending || k.nulls_first) {
         return false;
     }
-    let Plan::Project { input: below, exprs } = input else { return false };
+    let Plan::Project {
+        input: below,
+        exprs,
+    } = input
+    else {
+        return false;
+    };
     let columns: Option<Vec<usize>> = keys
         .iter()
         .map(|k| match &k.expr {
@@ -44,29 +50,41 @@ fn scan_in_order(plan: &mut Plan, columns: &[usize]) -> bool {
 /// True if a key over `key_columns`, with its first `fixed` columns held equal, is ordered by
 /// `columns`.
 fn key_orders(key_columns: &[usize], fixed: usize, columns: &[usize]) -> bool {
-    !key_columns.is_empty() && key_columns.get(fixed..).is_some_and(|rest| rest.starts_with(columns))
+    !key_columns.is_empty()
+        && key_columns
+            .get(fixed..)
+            .is_some_and(|rest| rest.starts_with(columns))
 }
 
 /// An access path reading `def` ordered by `columns`, compatible with `access`.
 fn ordered_access(def: &TableDef, access: &AccessPath, columns: &[usize]) -> Option<AccessPath> {
     match access {
         AccessPath::Primary(range)
-            if range.in_list.is_none() && key_orders(&def.primary_key, range.equal.len(), columns) =>
+            if range.in_list.is_none()
+                && key_orders(&def.primary_key, range.equal.len(), columns) =>
         {
             Some(access.clone())
         }
         AccessPath::Index { index, range }
             if range.in_list.is_none()
-                && def.indexes.get(*index).is_some_and(|i| key_orders(&i.columns, range.equal.len(), columns)) =>
+                && def
+                    .indexes
+                    .get(*index)
+                    .is_some_and(|i| key_orders(&i.columns, range.equal.len(), columns)) =>
         {
             Some(access.clone())
         }
-        AccessPath::Full if key_orders(&def.primary_key, 0, columns) => Some(AccessPath::Primary(KeyRangeExprs::default())),
+        AccessPath::Full if key_orders(&def.primary_key, 0, columns) => {
+            Some(AccessPath::Primary(KeyRangeExprs::default()))
+        }
         AccessPath::Full => def
             .indexes
             .iter()
             .position(|i| key_orders(&i.columns, 0, columns))
-            .map(|index| AccessPath::Index { index, range: KeyRangeExprs::default() }),
+            .map(|index| AccessPath::Index {
+                index,
+                range: KeyRangeExprs::default(),
+            }),
         _ => None,
     }
 }
