@@ -275,6 +275,7 @@ impl Binder<'_> {
             plan = Plan::Sort {
                 input: Box::new(plan),
                 keys: sort_keys,
+                fetch: None,
             };
         }
         if widened {
@@ -579,6 +580,7 @@ impl Binder<'_> {
             Plan::Sort {
                 input: Box::new(plan),
                 keys,
+                fetch: None,
             },
             columns,
         ))

@@ -6,6 +6,7 @@ mod ddl;
 mod distinct;
 pub mod dml;
 mod filter;
+mod index_join;
 mod join;
 mod limit;
 mod project;
@@ -20,7 +21,7 @@ pub use ddl::execute_ddl;
 
 use crate::error::Result;
 pub use crate::expr::EvalContext;
-use crate::planner::Plan;
+use crate::planner::{JoinStrategy, Plan};
 use crate::types::Value;
 
 /// A row flowing between operators.
@@ -45,15 +46,29 @@ pub fn build(plan: &Plan) -> Box<dyn Operator + '_> {
             kind,
             condition,
             strategy,
-        } => join::build_join(
-            build(left),
-            build(right),
-            left.width(),
-            right.width(),
-            *kind,
-            condition.as_ref(),
-            strategy,
-        ),
+        } => {
+            if let JoinStrategy::IndexLookup { left_keys, index } = strategy {
+                if let Some(op) = index_join::build_index_join(
+                    build(left),
+                    right,
+                    *kind,
+                    condition.as_ref(),
+                    left_keys,
+                    *index,
+                ) {
+                    return op;
+                }
+            }
+            join::build_join(
+                build(left),
+                build(right),
+                left.width(),
+                right.width(),
+                *kind,
+                condition.as_ref(),
+                strategy,
+            )
+        }
         Plan::Filter { input, predicate } => {
             Box::new(filter::FilterOperator::new(build(input), predicate))
         }
@@ -69,7 +84,9 @@ pub fn build(plan: &Plan) -> Box<dyn Operator + '_> {
             group_by,
             aggregates,
         )),
-        Plan::Sort { input, keys } => Box::new(sort::SortOperator::new(build(input), keys)),
+        Plan::Sort { input, keys, fetch } => {
+            Box::new(sort::SortOperator::new(build(input), keys, fetch.as_ref()))
+        }
         Plan::Limit {
             input,
             limit,

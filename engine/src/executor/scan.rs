@@ -102,6 +102,23 @@ impl ScanSource {
         })
     }
 
+    /// A scan of the given (already evaluated) ranges of the primary key or index `index`.
+    pub fn with_ranges(
+        table: Arc<Table>,
+        def: Arc<TableDef>,
+        index: Option<usize>,
+        ranges: Vec<KeyRange>,
+    ) -> Self {
+        ScanSource {
+            table,
+            def,
+            index,
+            ranges: ranges.into(),
+            cursor: None,
+            buffer: VecDeque::new(),
+        }
+    }
+
     /// The next visible row version and its key.
     pub fn next(&mut self, snapshot: &Snapshot) -> Option<(Key, Arc<RowVersion>)> {
         loop {

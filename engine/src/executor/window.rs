@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use super::sort::compare_keys;
+use super::sort::compare_rows;
 use super::{EvalContext, Operator, Tuple};
 use crate::error::{Error, Result};
 use crate::expr::aggregate_state::AggregateState;
@@ -81,15 +81,8 @@ fn compute_call(
                 .collect::<Result<Vec<_>>>()?,
         );
     }
-    let compare_order = |a: usize, b: usize| -> Ordering {
-        for ((x, y), key) in order_keys[a].iter().zip(&order_keys[b]).zip(&call.order_by) {
-            match compare_keys(x, y, key) {
-                Ordering::Equal => continue,
-                other => return other,
-            }
-        }
-        Ordering::Equal
-    };
+    let compare_order =
+        |a: usize, b: usize| compare_rows(&order_keys[a], &order_keys[b], &call.order_by);
     // Group rows by partition (first-seen order), then sort each partition.
     let mut partitions: Vec<Vec<usize>> = Vec::new();
     let mut by_key: HashMap<&Vec<Value>, usize> = HashMap::new();

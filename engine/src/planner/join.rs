@@ -2,7 +2,7 @@
 //! (so scans below can use indexes), and equality conditions between the sides turn the join
 //! into a hash join.
 
-use super::{optimize, JoinKind, JoinStrategy, Plan};
+use super::{optimize, AccessPath, JoinKind, JoinStrategy, Plan};
 use crate::expr::{CompareOp, Expr};
 use crate::types::{compare, DataType};
 
@@ -83,20 +83,99 @@ pub fn plan_join(left: Plan, right: Plan, kind: JoinKind, condition: Option<Expr
             None => residual.push(part),
         }
     }
+    let left = optimize(left);
+    let right = optimize(right);
     let strategy = if left_keys.is_empty() {
         JoinStrategy::NestedLoop
     } else {
-        JoinStrategy::Hash {
+        index_lookup(&left, &right, kind, &left_keys, &right_keys).unwrap_or(JoinStrategy::Hash {
             left_keys,
             right_keys,
-        }
+        })
     };
     Plan::Join {
-        left: Box::new(optimize(left)),
-        right: Box::new(optimize(right)),
+        left: Box::new(left),
+        right: Box::new(right),
         kind,
         condition: Expr::conjunction(residual),
         strategy,
+    }
+}
+
+/// An index nested-loop join, when the left input is restricted (so it is probably small), the
+/// right input is a scan of a whole table, and the right keys are the leading columns of its
+/// primary key or of an index.
+fn index_lookup(
+    left: &Plan,
+    right: &Plan,
+    kind: JoinKind,
+    left_keys: &[Expr],
+    right_keys: &[Expr],
+) -> Option<JoinStrategy> {
+    if !matches!(kind, JoinKind::Inner | JoinKind::Left) || !is_selective(left) {
+        return None;
+    }
+    let scan = match right {
+        Plan::Filter { input, .. } => &**input,
+        other => other,
+    };
+    let Plan::Scan {
+        def,
+        access: AccessPath::Full,
+        ..
+    } = scan
+    else {
+        return None;
+    };
+    let columns: Vec<usize> = right_keys
+        .iter()
+        .map(|k| match k {
+            Expr::Column { index, .. } if *index < def.width() => Some(*index),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    // Reorder the left keys to follow the chosen key's column order.
+    let ordered = |key_columns: &[usize]| -> Option<Vec<Expr>> {
+        if key_columns.len() < columns.len() {
+            return None;
+        }
+        key_columns[..columns.len()]
+            .iter()
+            .map(|c| {
+                columns
+                    .iter()
+                    .position(|k| k == c)
+                    .map(|p| left_keys[p].clone())
+            })
+            .collect()
+    };
+    if let Some(keys) = ordered(&def.primary_key) {
+        return Some(JoinStrategy::IndexLookup {
+            left_keys: keys,
+            index: None,
+        });
+    }
+    def.indexes
+        .iter()
+        .enumerate()
+        .find_map(|(position, index)| {
+            ordered(&index.columns).map(|keys| JoinStrategy::IndexLookup {
+                left_keys: keys,
+                index: Some(position),
+            })
+        })
+}
+
+/// True if the plan reads a restricted part of its tables (an index range or literal rows).
+fn is_selective(plan: &Plan) -> bool {
+    match plan {
+        Plan::Scan { access, .. } => !matches!(access, AccessPath::Full),
+        Plan::Values { .. } => true,
+        Plan::Filter { input, .. } | Plan::Project { input, .. } | Plan::Limit { input, .. } => {
+            is_selective(input)
+        }
+        Plan::Join { left, right, .. } => is_selective(left) || is_selective(right),
+        _ => false,
     }
 }
 

@@ -56,7 +56,7 @@ pub fn optimize(plan: Plan) -> Plan {
             group_by,
             aggregates,
         },
-        Plan::Sort { input, keys } => {
+        Plan::Sort { input, keys, fetch } => {
             let mut input = optimize(*input);
             if order::order_by_index(&mut input, &keys) {
                 input
@@ -64,6 +64,7 @@ pub fn optimize(plan: Plan) -> Plan {
                 Plan::Sort {
                     input: Box::new(input),
                     keys,
+                    fetch,
                 }
             }
         }
@@ -71,11 +72,26 @@ pub fn optimize(plan: Plan) -> Plan {
             input,
             limit,
             offset,
-        } => Plan::Limit {
-            input: Box::new(optimize(*input)),
-            limit,
-            offset,
-        },
+        } => {
+            let input = match *input {
+                Plan::Sort {
+                    input,
+                    keys,
+                    fetch: None,
+                } => {
+                    let fetch = limit
+                        .as_ref()
+                        .map(|l| order::rows_needed(l, offset.as_ref()));
+                    Plan::Sort { input, keys, fetch }
+                }
+                other => other,
+            };
+            Plan::Limit {
+                input: Box::new(optimize(input)),
+                limit,
+                offset,
+            }
+        }
         Plan::Distinct { input } => Plan::Distinct {
             input: Box::new(optimize(*input)),
         },

@@ -5,6 +5,7 @@
 use super::{AccessPath, KeyRangeExprs, Plan, SortKey};
 use crate::catalog::TableDef;
 use crate::expr::Expr;
+use crate::types::{ArithOp, DataType, Value};
 
 /// Makes `input` yield rows ordered by `keys` by choosing an ordered access path for its scan.
 /// Returns false (leaving `input` unchanged) if no key allows it.
@@ -86,5 +87,30 @@ fn ordered_access(def: &TableDef, access: &AccessPath, columns: &[usize]) -> Opt
                 range: KeyRangeExprs::default(),
             }),
         _ => None,
+    }
+}
+
+/// `limit + offset`: how many leading rows of a sort a LIMIT/OFFSET above it needs.
+pub fn rows_needed(limit: &Expr, offset: Option<&Expr>) -> Expr {
+    match offset {
+        None => limit.clone(),
+        Some(offset) => Expr::Arith {
+            op: ArithOp::Add,
+            left: Box::new(Expr::Cast {
+                expr: Box::new(limit.clone()),
+                data_type: DataType::Int64,
+            }),
+            right: Box::new(Expr::Coalesce {
+                args: vec![
+                    Expr::Cast {
+                        expr: Box::new(offset.clone()),
+                        data_type: DataType::Int64,
+                    },
+                    Expr::literal(Value::Int64(0)),
+                ],
+                data_type: DataType::Int64,
+            }),
+            data_type: DataType::Int64,
+        },
     }
 }

@@ -61,6 +61,12 @@ pub enum JoinStrategy {
         left_keys: Vec<Expr>,
         right_keys: Vec<Expr>,
     },
+    /// For each left row, look the right table up by `left_keys` in its primary key
+    /// (`index: None`) or secondary index `index`; the right input is a `Scan` or `Filter(Scan)`.
+    IndexLookup {
+        left_keys: Vec<Expr>,
+        index: Option<usize>,
+    },
 }
 
 /// A set operation between two queries of the same shape.
@@ -111,6 +117,8 @@ pub enum Plan {
     Sort {
         input: Box<Plan>,
         keys: Vec<SortKey>,
+        /// Only this many leading rows are needed (LIMIT + OFFSET above): a top-N sort.
+        fetch: Option<Expr>,
     },
     Limit {
         input: Box<Plan>,
@@ -153,13 +161,24 @@ impl Plan {
         match self {
             Plan::Scan { def, access, .. } => describe_access(def, access),
             Plan::Values { rows, .. } => format!("Values ({} rows)", rows.len()),
-            Plan::Join { kind, strategy, .. } => {
+            Plan::Join {
+                kind,
+                strategy,
+                right,
+                ..
+            } => {
                 let algorithm = match strategy {
-                    JoinStrategy::NestedLoop => "Nested Loop",
-                    JoinStrategy::Hash { .. } => "Hash Join",
+                    JoinStrategy::NestedLoop => "Nested Loop".to_string(),
+                    JoinStrategy::Hash { .. } => "Hash Join".to_string(),
+                    JoinStrategy::IndexLookup { index, .. } => {
+                        format!(
+                            "Index Nested Loop using {}",
+                            lookup_index_name(right, *index)
+                        )
+                    }
                 };
                 match kind {
-                    JoinKind::Inner => algorithm.to_string(),
+                    JoinKind::Inner => algorithm,
                     JoinKind::Left => format!("{algorithm} Left"),
                     JoinKind::Right => format!("{algorithm} Right"),
                     JoinKind::Full => format!("{algorithm} Full"),
@@ -169,6 +188,7 @@ impl Plan {
             Plan::Project { .. } => "Project".into(),
             Plan::Aggregate { group_by, .. } if group_by.is_empty() => "Aggregate".into(),
             Plan::Aggregate { .. } => "HashAggregate".into(),
+            Plan::Sort { fetch: Some(_), .. } => "Sort (top-N)".into(),
             Plan::Sort { .. } => "Sort".into(),
             Plan::Limit { .. } => "Limit".into(),
             Plan::Distinct { .. } => "Distinct".into(),
@@ -216,6 +236,25 @@ impl Plan {
             | Plan::Distinct { input }
             | Plan::Window { input, .. } => vec![input],
         }
+    }
+}
+
+/// The name of the key an index nested-loop join looks its right input up in.
+fn lookup_index_name(right: &Plan, index: Option<usize>) -> String {
+    let scan = match right {
+        Plan::Filter { input, .. } => input,
+        other => other,
+    };
+    match (scan, index) {
+        (Plan::Scan { def, .. }, None) => def
+            .primary_key_name
+            .clone()
+            .unwrap_or_else(|| "primary key".into()),
+        (Plan::Scan { def, .. }, Some(i)) => def
+            .indexes
+            .get(i)
+            .map_or_else(|| "?".into(), |d| d.name.clone()),
+        _ => "?".into(),
     }
 }
 
