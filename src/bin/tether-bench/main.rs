@@ -1,0 +1,43 @@
+//! `tether-bench`: runs the same workloads on tether and on another engine in one process,
+//! checks that both return the same results, and prints a markdown table of ops/s and ratios.
+//!
+//! Subcommands (one module each):
+//! - `sqlite`: tether vs SQLite (rusqlite, bundled, in-memory).
+//!
+//! Later comparisons (`postgres`, `mysql`) add a module with a [`backend::Backend`] for their raw
+//! driver and a `Command` variant here; the workloads, verification, timing and report are shared
+//! (`workloads`, `harness`).
+//!
+//! Run it in release mode: `cargo run --release --bin tether-bench -- sqlite`.
+
+mod backend;
+mod harness;
+mod sqlite;
+mod tether_backend;
+mod workloads;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tether-bench",
+    about = "Benchmark tether against other engines (same workloads, same process, checked results)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// tether vs SQLite (rusqlite, bundled, in-memory).
+    Sqlite(harness::RunArgs),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let code = match &cli.command {
+        Command::Sqlite(args) => sqlite::run(args),
+    };
+    std::process::exit(code);
+}
