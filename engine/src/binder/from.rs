@@ -11,6 +11,7 @@ use crate::catalog::Relation;
 use crate::error::{Error, Result};
 use crate::expr::{CompareOp, Expr};
 use crate::planner::{AccessPath, JoinKind, JoinStrategy, Plan};
+use crate::types::compare;
 
 impl Binder<'_> {
     /// Binds the FROM clause: the input plan and the scope of its columns. Several FROM items
@@ -127,85 +128,69 @@ impl Binder<'_> {
         };
         let (right, right_scope) = self.bind_table_factor(&join.relation)?;
         let left_width = left_scope.columns.len();
-        let mut scope = left_scope.concat(right_scope);
+        let scope = left_scope.concat(right_scope);
+        let merged_names = match constraint {
+            Some(JoinConstraint::Using(columns)) => Some(
+                columns.iter().map(|c| names::object_name(c).map(|(_, n)| n)).collect::<Result<Vec<_>>>()?,
+            ),
+            Some(JoinConstraint::Natural) => Some(natural_columns(&scope, left_width)),
+            _ => None,
+        };
+        if let Some(names) = merged_names {
+            return self.bind_merging_join(left, right, scope, left_width, &names, kind);
+        }
         let condition = match constraint {
-            None | Some(JoinConstraint::None) => None,
             Some(JoinConstraint::On(on)) => {
-                let bound =
-                    self.bind_expr(on, &scope, ExprContext::no_aggregates("JOIN conditions"))?;
+                let bound = self.bind_expr(on, &scope, ExprContext::no_aggregates("JOIN conditions"))?;
                 Some(self.coerce_bool(bound, "JOIN/ON")?)
             }
-            Some(JoinConstraint::Using(columns)) => {
-                let names = columns
-                    .iter()
-                    .map(|c| names::object_name(c).map(|(_, n)| n))
-                    .collect::<Result<Vec<_>>>()?;
-                self.merge_columns(&mut scope, left_width, &names, kind)?
-            }
-            Some(JoinConstraint::Natural) => {
-                let names: Vec<String> = scope.columns[..left_width]
-                    .iter()
-                    .filter(|c| !c.hidden && !c.dropped && !c.merged)
-                    .filter(|c| {
-                        scope.columns[left_width..]
-                            .iter()
-                            .any(|r| r.name == c.name && !r.hidden && !r.dropped && !r.merged)
-                    })
-                    .map(|c| c.name.clone())
-                    .collect();
-                self.merge_columns(&mut scope, left_width, &names, kind)?
-            }
+            _ => None,
         };
         Ok((cross_join(left, right, kind, condition), scope))
     }
 
-    /// USING / NATURAL: equality of each named column pair; the twin on the side that may be
-    /// NULL-padded (the right, or the left for a RIGHT join) is found only when qualified.
-    fn merge_columns(
+    /// A USING / NATURAL join: equality of each named column pair, and one merged output column
+    /// per pair placed first, as in PostgreSQL — the left value, the right one for a RIGHT join,
+    /// and COALESCE of both for a FULL join. The twins stay reachable when qualified.
+    fn bind_merging_join(
         &mut self,
-        scope: &mut Scope,
+        left: Plan,
+        right: Plan,
+        mut scope: Scope,
         left_width: usize,
         names: &[String],
         kind: JoinKind,
-    ) -> Result<Option<Expr>> {
-        let left = Scope {
-            columns: scope.columns[..left_width].to_vec(),
-        };
-        let right = Scope {
-            columns: scope.columns[left_width..].to_vec(),
-        };
-        let mut parts = Vec::with_capacity(names.len());
+    ) -> Result<(Plan, Scope)> {
+        let left_scope = Scope { columns: scope.columns[..left_width].to_vec() };
+        let right_scope = Scope { columns: scope.columns[left_width..].to_vec() };
+        let mut conditions = Vec::with_capacity(names.len());
+        let mut merged_exprs = Vec::with_capacity(names.len());
+        let mut merged_columns = Vec::with_capacity(names.len());
         for name in names {
-            let (l, lt) = left.resolve(None, name).map_err(|_| {
-                Error::UndefinedColumn(format!(
-                    "{name}\" specified in USING clause does not exist in left table \""
-                ))
-            })?;
-            let (r, rt) = right.resolve(None, name).map_err(|_| {
-                Error::UndefinedColumn(format!(
-                    "{name}\" specified in USING clause does not exist in right table \""
-                ))
-            })?;
+            let missing = |side: &str| {
+                Error::UndefinedColumn(format!("{name}\" specified in USING clause does not exist in {side} table \""))
+            };
+            let (l, lt) = left_scope.resolve(None, name).map_err(|_| missing("left"))?;
+            let (r, rt) = right_scope.resolve(None, name).map_err(|_| missing("right"))?;
             let r = r + left_width;
-            let (le, re) = self.comparable(
-                Expr::Column {
-                    index: l,
-                    data_type: lt,
-                },
-                Expr::Column {
-                    index: r,
-                    data_type: rt,
-                },
-            )?;
-            parts.push(Expr::Compare {
-                op: CompareOp::Eq,
-                left: Box::new(le),
-                right: Box::new(re),
+            let (le, re) = self.comparable(Expr::Column { index: l, data_type: lt }, Expr::Column { index: r, data_type: rt })?;
+            conditions.push(Expr::Compare { op: CompareOp::Eq, left: Box::new(le.clone()), right: Box::new(re.clone()) });
+            let data_type = compare::common_type(&le.data_type(), &re.data_type()).unwrap_or_else(|| le.data_type());
+            let cast = |e: Expr| if e.data_type() == data_type { e } else { Expr::Cast { expr: Box::new(e), data_type: data_type.clone() } };
+            merged_exprs.push(match kind {
+                JoinKind::Inner | JoinKind::Left => cast(le),
+                JoinKind::Right => cast(re),
+                JoinKind::Full => Expr::Coalesce { args: vec![cast(le), cast(re)], data_type: data_type.clone() },
             });
-            let hidden = if kind == JoinKind::Right { l } else { r };
-            scope.columns[hidden].merged = true;
+            merged_columns.push(ScopeColumn::new(None, name.clone(), data_type));
+            scope.columns[l].merged = true;
+            scope.columns[r].merged = true;
         }
-        Ok(Expr::conjunction(parts))
+        let join = cross_join(left, right, kind, Expr::conjunction(conditions));
+        let mut exprs = merged_exprs;
+        exprs.extend(scope.columns.iter().enumerate().map(|(index, c)| Expr::Column { index, data_type: c.data_type.clone() }));
+        merged_columns.extend(scope.columns);
+        Ok((Plan::Project { input: Box::new(join), exprs }, Scope { columns: merged_columns }))
     }
 }
 
@@ -250,6 +235,18 @@ impl Binder<'_> {
 
 /// How deeply views may refer to views.
 const MAX_VIEW_DEPTH: usize = 32;
+
+/// The columns a NATURAL join merges: visible names present on both sides.
+fn natural_columns(scope: &Scope, left_width: usize) -> Vec<String> {
+    let usable = |c: &&ScopeColumn| !c.hidden && !c.dropped && !c.merged;
+    let right = &scope.columns[left_width..];
+    scope.columns[..left_width]
+        .iter()
+        .filter(usable)
+        .filter(|c| right.iter().filter(usable).any(|r| r.name == c.name))
+        .map(|c| c.name.clone())
+        .collect()
+}
 
 fn cross_join(left: Plan, right: Plan, kind: JoinKind, condition: Option<Expr>) -> Plan {
     Plan::Join {

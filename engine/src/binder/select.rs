@@ -646,6 +646,13 @@ fn rewrite_grouped(
             data_type: expr.data_type(),
         });
     }
+    if let Expr::Subquery(mut subquery) = expr {
+        if subquery.correlated {
+            subquery.plan.map_exprs(&mut |e| regroup_outer_refs(e, 1, groups))?;
+        }
+        subquery.kind = subquery.kind.map_needle(&mut |e| rewrite_grouped(e, groups, aggregates, scope))?;
+        return Ok(Expr::Subquery(subquery));
+    }
     match expr {
         Expr::Aggregate(call) => {
             let data_type = call.data_type.clone();
@@ -666,6 +673,28 @@ fn rewrite_grouped(
             )))
         }
         other => other.map_children(&mut |child| rewrite_grouped(child, groups, aggregates, scope)),
+    }
+}
+
+/// Inside a correlated subquery of a grouped query: its references to the grouped query's row
+/// (at `depth`) now read the group-by output instead of the input row.
+fn regroup_outer_refs(expr: Expr, depth: usize, groups: &[Expr]) -> Result<Expr> {
+    match expr {
+        Expr::OuterColumn { depth: d, index, data_type } if d == depth => {
+            let grouped = groups.iter().position(|g| matches!(g, Expr::Column { index: i, .. } if *i == index));
+            match grouped {
+                Some(k) => Ok(Expr::OuterColumn { depth, index: k, data_type }),
+                None => Err(Error::Grouping(
+                    "subquery uses ungrouped column from outer query".into(),
+                )),
+            }
+        }
+        Expr::Subquery(mut subquery) => {
+            subquery.plan.map_exprs(&mut |e| regroup_outer_refs(e, depth + 1, groups))?;
+            subquery.kind = subquery.kind.map_needle(&mut |e| regroup_outer_refs(e, depth, groups))?;
+            Ok(Expr::Subquery(subquery))
+        }
+        other => other.map_children(&mut |child| regroup_outer_refs(child, depth, groups)),
     }
 }
 

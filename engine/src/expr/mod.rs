@@ -425,7 +425,10 @@ impl Expr {
             }
             Expr::Aggregate(call) => Expr::Aggregate(call),
             outer @ Expr::OuterColumn { .. } => outer,
-            Expr::Window(call) => Expr::Window(Box::new(call.map_exprs(f)?)),
+            Expr::Window(mut call) => {
+                call.map_exprs(f)?;
+                Expr::Window(call)
+            }
             Expr::Subquery(mut s) => {
                 s.kind = s.kind.map_needle(f)?;
                 Expr::Subquery(s)

@@ -74,30 +74,20 @@ impl WindowCall {
             .chain(self.order_by.iter().map(|k| &k.expr))
     }
 
-    /// The call with every expression rewritten by `f`.
-    pub fn map_exprs(
-        mut self,
-        f: &mut dyn FnMut(Expr) -> crate::Result<Expr>,
-    ) -> crate::Result<Self> {
-        self.args = self
-            .args
-            .into_iter()
-            .map(&mut *f)
-            .collect::<crate::Result<_>>()?;
+    /// Rewrites every expression of the call by `f`.
+    pub fn map_exprs(&mut self, f: &mut dyn FnMut(Expr) -> crate::Result<Expr>) -> crate::Result<()> {
+        let mut apply = |e: &mut Expr| -> crate::Result<()> {
+            let taken = std::mem::replace(e, Expr::literal(crate::Value::Null));
+            *e = f(taken)?;
+            Ok(())
+        };
+        self.args.iter_mut().try_for_each(&mut apply)?;
         if let WindowFunction::Aggregate(call) = &mut self.function {
-            if let Some(arg) = call.arg.take() {
-                call.arg = Some(f(arg)?);
+            if let Some(arg) = &mut call.arg {
+                apply(arg)?;
             }
         }
-        self.partition_by = self
-            .partition_by
-            .into_iter()
-            .map(&mut *f)
-            .collect::<crate::Result<_>>()?;
-        for key in &mut self.order_by {
-            let expr = std::mem::replace(&mut key.expr, Expr::literal(crate::Value::Null));
-            key.expr = f(expr)?;
-        }
-        Ok(self)
+        self.partition_by.iter_mut().try_for_each(&mut apply)?;
+        self.order_by.iter_mut().try_for_each(|k| apply(&mut k.expr))
     }
 }

@@ -9,6 +9,7 @@ mod access;
 mod join;
 mod order;
 mod plan;
+mod rewrite;
 
 pub use access::choose_access_path;
 pub use plan::{
