@@ -68,6 +68,15 @@ pub enum Error {
     /// 42803
     #[error("{0}")]
     Grouping(String),
+    /// 42P20: window functions where they are not allowed.
+    #[error("{0}")]
+    Windowing(String),
+    /// 42P19: a malformed recursive query.
+    #[error("{0}")]
+    InvalidRecursion(String),
+    /// 42712: the same alias (e.g. WITH query name) twice.
+    #[error("{0}")]
+    DuplicateAlias(String),
     /// 42P10
     #[error("{0}")]
     InvalidColumnReference(String),
@@ -178,6 +187,9 @@ impl Error {
             Error::WrongObjectType(_) => "42809",
             Error::Grouping(_) => "42803",
             Error::InvalidColumnReference(_) => "42P10",
+            Error::Windowing(_) => "42P20",
+            Error::InvalidRecursion(_) => "42P19",
+            Error::DuplicateAlias(_) => "42712",
             Error::InvalidTableDefinition(_) => "42P16",
             Error::DependentObjectsStillExist(_) => "2BP01",
             Error::InvalidTextRepresentation { .. } => "22P02",

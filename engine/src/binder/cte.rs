@@ -19,9 +19,16 @@ impl Binder<'_> {
 
     /// Binds `WITH` clauses; returns how many CTEs to drop when the query is bound.
     pub(super) fn bind_with(&mut self, with: &ast::With) -> Result<usize> {
+        let mut seen: Vec<String> = Vec::with_capacity(with.cte_tables.len());
         for cte in &with.cte_tables {
             let name = names::ident(&cte.alias.name);
-            let (plan, columns) = match recursive_parts(with, cte, &name) {
+            if seen.contains(&name) {
+                return Err(Error::DuplicateAlias(format!(
+                    "WITH query name \"{name}\" specified more than once"
+                )));
+            }
+            seen.push(name.clone());
+            let (plan, columns) = match recursive_parts(with, cte, &name)? {
                 Some((anchor, all, step)) => {
                     self.bind_recursive_cte(&name, &cte.alias, anchor, all, step)?
                 }
@@ -60,6 +67,11 @@ impl Binder<'_> {
         let step = self.bind_set_expr(step);
         self.ctes.pop();
         let (step_plan, step_columns) = step?;
+        if contains_aggregate(&step_plan) {
+            return Err(Error::InvalidRecursion(
+                "aggregate functions are not allowed in a recursive query's recursive term".into(),
+            ));
+        }
         if step_columns.len() != columns.len() {
             return Err(Error::InvalidStatement(format!(
                 "each UNION query of recursive query \"{name}\" must have the same number of columns"
@@ -78,14 +90,15 @@ impl Binder<'_> {
 }
 
 /// For a recursive CTE (`WITH RECURSIVE` and a UNION whose right side names the CTE): the
-/// anchor, whether it is UNION ALL, and the recursive step.
+/// anchor, whether it is UNION ALL, and the recursive step. A self-reference in the anchor, or
+/// more than one in the step, is refused as PostgreSQL does.
 fn recursive_parts<'q>(
     with: &ast::With,
     cte: &'q ast::Cte,
     name: &str,
-) -> Option<(&'q SetExpr, bool, &'q SetExpr)> {
+) -> Result<Option<(&'q SetExpr, bool, &'q SetExpr)>> {
     if !with.recursive {
-        return None;
+        return Ok(None);
     }
     let SetExpr::SetOperation {
         left,
@@ -94,17 +107,37 @@ fn recursive_parts<'q>(
         right,
     } = &*cte.query.body
     else {
-        return None;
+        return Ok(None);
     };
-    let mut names_itself = false;
-    let _ = ast::visit_relations(&**right, |relation| {
-        names_itself |= matches!(relation.0.as_slice(), [ast::ObjectNamePart::Identifier(id)] if names::ident(id) == name);
+    if references(left, name) > 0 {
+        return Err(Error::InvalidRecursion(format!(
+            "recursive reference to query \"{name}\" must not appear within its non-recursive term"
+        )));
+    }
+    match references(right, name) {
+        0 => Ok(None),
+        1 => Ok(Some((
+            left,
+            matches!(set_quantifier, SetQuantifier::All),
+            right,
+        ))),
+        _ => Err(Error::InvalidRecursion(format!(
+            "recursive reference to query \"{name}\" must not appear more than once"
+        ))),
+    }
+}
+
+/// How many times `body` names the relation `name` (unqualified).
+fn references(body: &SetExpr, name: &str) -> usize {
+    let mut count = 0;
+    let _ = ast::visit_relations(body, |relation| {
+        if matches!(relation.0.as_slice(), [ast::ObjectNamePart::Identifier(id)] if names::ident(id) == name)
+        {
+            count += 1;
+        }
         std::ops::ControlFlow::<()>::Continue(())
     });
-    if !names_itself {
-        return None;
-    }
-    Some((left, matches!(set_quantifier, SetQuantifier::All), right))
+    count
 }
 
 /// Applies `name (c1, c2, ...)` column aliases.
@@ -124,4 +157,9 @@ fn rename_columns(
         column.name = names::ident(&given.name);
     }
     Ok(columns)
+}
+
+/// True if the plan aggregates anywhere (not allowed over a recursive work table).
+fn contains_aggregate(plan: &Plan) -> bool {
+    matches!(plan, Plan::Aggregate { .. }) || plan.children().into_iter().any(contains_aggregate)
 }

@@ -11,7 +11,8 @@ use super::scope::Scope;
 use super::statement::{AlterAction, DdlStatement};
 use super::{names, types, unsupported_statement, Binder, BoundStatement};
 use crate::catalog::{
-    CheckDef, ColumnDef, DefaultValue, Identity, IndexDef, TableDef, ViewDef, DEFAULT_SCHEMA,
+    CheckDef, ColumnDef, DefaultValue, Identity, IndexDef, Relation, TableDef, ViewDef,
+    DEFAULT_SCHEMA,
 };
 use crate::error::{Error, Result};
 use crate::types::{DataType, Value};
@@ -285,15 +286,22 @@ impl Binder<'_> {
                 "CREATE VIEW specifies more column names than columns".into(),
             ));
         }
+        let types: Vec<DataType> = bound_columns.iter().map(|c| c.data_type.clone()).collect();
         let mut columns: Vec<String> = bound_columns.into_iter().map(|c| c.name).collect();
         for (column, given) in columns.iter_mut().zip(&create.columns) {
             *column = names::ident(&given.name);
+        }
+        if create.or_replace {
+            if let Ok(Relation::View(existing)) = self.catalog.relation(Some(&schema), &name) {
+                check_replacement(existing, &columns, &types)?;
+            }
         }
         let view = ViewDef {
             schema,
             name,
             query: create.query.to_string(),
             columns,
+            types,
         };
         Ok(DdlStatement::CreateView {
             view,
@@ -467,4 +475,31 @@ fn index_columns(def: &TableDef, columns: &[ast::IndexColumn]) -> Result<Vec<usi
         }
     }
     Ok(positions)
+}
+
+/// CREATE OR REPLACE VIEW may add columns at the end, but not drop, rename or retype any.
+fn check_replacement(existing: &ViewDef, columns: &[String], types: &[DataType]) -> Result<()> {
+    if columns.len() < existing.columns.len() {
+        return Err(Error::InvalidTableDefinition(
+            "cannot drop columns from view".into(),
+        ));
+    }
+    for ((old, old_type), (new, new_type)) in existing
+        .columns
+        .iter()
+        .zip(&existing.types)
+        .zip(columns.iter().zip(types))
+    {
+        if old != new {
+            return Err(Error::InvalidTableDefinition(format!(
+                "cannot change name of view column \"{old}\" to \"{new}\""
+            )));
+        }
+        if old_type != new_type {
+            return Err(Error::InvalidTableDefinition(format!(
+                "cannot change data type of view column \"{old}\" from {old_type} to {new_type}"
+            )));
+        }
+    }
+    Ok(())
 }

@@ -131,7 +131,10 @@ impl Binder<'_> {
         let scope = left_scope.concat(right_scope);
         let merged_names = match constraint {
             Some(JoinConstraint::Using(columns)) => Some(
-                columns.iter().map(|c| names::object_name(c).map(|(_, n)| n)).collect::<Result<Vec<_>>>()?,
+                columns
+                    .iter()
+                    .map(|c| names::object_name(c).map(|(_, n)| n))
+                    .collect::<Result<Vec<_>>>()?,
             ),
             Some(JoinConstraint::Natural) => Some(natural_columns(&scope, left_width)),
             _ => None,
@@ -141,7 +144,8 @@ impl Binder<'_> {
         }
         let condition = match constraint {
             Some(JoinConstraint::On(on)) => {
-                let bound = self.bind_expr(on, &scope, ExprContext::no_aggregates("JOIN conditions"))?;
+                let bound =
+                    self.bind_expr(on, &scope, ExprContext::no_aggregates("JOIN conditions"))?;
                 Some(self.coerce_bool(bound, "JOIN/ON")?)
             }
             _ => None,
@@ -161,26 +165,62 @@ impl Binder<'_> {
         names: &[String],
         kind: JoinKind,
     ) -> Result<(Plan, Scope)> {
-        let left_scope = Scope { columns: scope.columns[..left_width].to_vec() };
-        let right_scope = Scope { columns: scope.columns[left_width..].to_vec() };
+        let left_scope = Scope {
+            columns: scope.columns[..left_width].to_vec(),
+        };
+        let right_scope = Scope {
+            columns: scope.columns[left_width..].to_vec(),
+        };
         let mut conditions = Vec::with_capacity(names.len());
         let mut merged_exprs = Vec::with_capacity(names.len());
         let mut merged_columns = Vec::with_capacity(names.len());
         for name in names {
             let missing = |side: &str| {
-                Error::UndefinedColumn(format!("{name}\" specified in USING clause does not exist in {side} table \""))
+                Error::UndefinedColumn(format!(
+                    "{name}\" specified in USING clause does not exist in {side} table \""
+                ))
             };
-            let (l, lt) = left_scope.resolve(None, name).map_err(|_| missing("left"))?;
-            let (r, rt) = right_scope.resolve(None, name).map_err(|_| missing("right"))?;
+            let (l, lt) = left_scope
+                .resolve(None, name)
+                .map_err(|_| missing("left"))?;
+            let (r, rt) = right_scope
+                .resolve(None, name)
+                .map_err(|_| missing("right"))?;
             let r = r + left_width;
-            let (le, re) = self.comparable(Expr::Column { index: l, data_type: lt }, Expr::Column { index: r, data_type: rt })?;
-            conditions.push(Expr::Compare { op: CompareOp::Eq, left: Box::new(le.clone()), right: Box::new(re.clone()) });
-            let data_type = compare::common_type(&le.data_type(), &re.data_type()).unwrap_or_else(|| le.data_type());
-            let cast = |e: Expr| if e.data_type() == data_type { e } else { Expr::Cast { expr: Box::new(e), data_type: data_type.clone() } };
+            let (le, re) = self.comparable(
+                Expr::Column {
+                    index: l,
+                    data_type: lt,
+                },
+                Expr::Column {
+                    index: r,
+                    data_type: rt,
+                },
+            )?;
+            conditions.push(Expr::Compare {
+                op: CompareOp::Eq,
+                left: Box::new(le.clone()),
+                right: Box::new(re.clone()),
+            });
+            let data_type = compare::common_type(&le.data_type(), &re.data_type())
+                .unwrap_or_else(|| le.data_type());
+            let cast = |e: Expr| {
+                if e.data_type() == data_type {
+                    e
+                } else {
+                    Expr::Cast {
+                        expr: Box::new(e),
+                        data_type: data_type.clone(),
+                    }
+                }
+            };
             merged_exprs.push(match kind {
                 JoinKind::Inner | JoinKind::Left => cast(le),
                 JoinKind::Right => cast(re),
-                JoinKind::Full => Expr::Coalesce { args: vec![cast(le), cast(re)], data_type: data_type.clone() },
+                JoinKind::Full => Expr::Coalesce {
+                    args: vec![cast(le), cast(re)],
+                    data_type: data_type.clone(),
+                },
             });
             merged_columns.push(ScopeColumn::new(None, name.clone(), data_type));
             scope.columns[l].merged = true;
@@ -188,9 +228,26 @@ impl Binder<'_> {
         }
         let join = cross_join(left, right, kind, Expr::conjunction(conditions));
         let mut exprs = merged_exprs;
-        exprs.extend(scope.columns.iter().enumerate().map(|(index, c)| Expr::Column { index, data_type: c.data_type.clone() }));
+        exprs.extend(
+            scope
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(index, c)| Expr::Column {
+                    index,
+                    data_type: c.data_type.clone(),
+                }),
+        );
         merged_columns.extend(scope.columns);
-        Ok((Plan::Project { input: Box::new(join), exprs }, Scope { columns: merged_columns }))
+        Ok((
+            Plan::Project {
+                input: Box::new(join),
+                exprs,
+            },
+            Scope {
+                columns: merged_columns,
+            },
+        ))
     }
 }
 
@@ -226,10 +283,33 @@ impl Binder<'_> {
         self.view_depth -= 1;
         (self.ctes, self.outer_scopes, self.correlated) = saved;
         let (plan, mut columns) = bound?;
+        if columns.len() < view.columns.len() {
+            return Err(Error::WrongObjectType(format!(
+                "view \"{name}\" no longer matches its tables: it had {} columns, its query now gives {}",
+                view.columns.len(),
+                columns.len()
+            )));
+        }
+        // Columns the query gains later (SELECT * over an altered table) are not part of the view.
+        columns.truncate(view.columns.len());
         for (column, name) in columns.iter_mut().zip(&view.columns) {
             column.name = name.clone();
         }
-        Ok(Some((plan, columns)))
+        let exprs = columns
+            .iter()
+            .enumerate()
+            .map(|(index, c)| Expr::Column {
+                index,
+                data_type: c.data_type.clone(),
+            })
+            .collect();
+        Ok(Some((
+            Plan::Project {
+                input: Box::new(plan),
+                exprs,
+            },
+            columns,
+        )))
     }
 }
 

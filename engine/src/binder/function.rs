@@ -123,7 +123,13 @@ impl Binder<'_> {
         if has_filter {
             return Err(Error::unsupported("FILTER on aggregates"));
         }
-        let inner = ExprContext::no_aggregates("aggregate function calls");
+        // A window aggregate's argument may use the grouped query's aggregates; a plain
+        // aggregate's may not nest another.
+        let inner = if ctx.clause == super::window::WINDOW_ARGUMENTS {
+            ctx
+        } else {
+            ExprContext::no_aggregates("aggregate function calls")
+        };
         let (function, arg, separator) = match (function, star, args) {
             (AggregateFunction::Count, true, []) => (AggregateFunction::CountStar, None, None),
             (AggregateFunction::StringAgg, false, [value, separator]) => {

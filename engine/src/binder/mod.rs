@@ -45,6 +45,8 @@ pub struct Binder<'a> {
     next_subquery_id: usize,
     /// How many views are being expanded around the current point.
     view_depth: usize,
+    /// The WINDOW clause definitions of the SELECTs being bound, innermost last.
+    named_windows: Vec<(String, sqlparser::ast::WindowSpec)>,
 }
 
 impl<'a> Binder<'a> {
@@ -58,6 +60,7 @@ impl<'a> Binder<'a> {
             correlated: Vec::new(),
             next_subquery_id: 0,
             view_depth: 0,
+            named_windows: Vec::new(),
         }
     }
 

@@ -36,7 +36,30 @@ impl Binder<'_> {
         };
         let bound = self.bind_query_body(query);
         self.ctes.truncate(self.ctes.len() - cte_count);
-        bound
+        let (plan, columns) = bound?;
+        if columns.iter().all(|c| c.data_type != DataType::Unknown) {
+            return Ok((plan, columns));
+        }
+        let types: Vec<DataType> = columns
+            .iter()
+            .map(|c| {
+                if c.data_type == DataType::Unknown {
+                    DataType::Text
+                } else {
+                    c.data_type.clone()
+                }
+            })
+            .collect();
+        let plan = cast_columns(plan, &columns, &types);
+        let columns = columns
+            .into_iter()
+            .zip(types)
+            .map(|(c, data_type)| Column {
+                name: c.name,
+                data_type,
+            })
+            .collect();
+        Ok((plan, columns))
     }
 
     fn bind_query_body(&mut self, query: &Query) -> Result<(Plan, Vec<Column>)> {
@@ -109,6 +132,18 @@ impl Binder<'_> {
     }
 
     fn bind_select(
+        &mut self,
+        select: &ast::Select,
+        order_by: &[ast::OrderByExpr],
+    ) -> Result<(Plan, Vec<Column>)> {
+        let windows_before = self.named_windows.len();
+        self.define_windows(&select.named_window)?;
+        let bound = self.bind_select_with_windows(select, order_by);
+        self.named_windows.truncate(windows_before);
+        bound
+    }
+
+    fn bind_select_with_windows(
         &mut self,
         select: &ast::Select,
         order_by: &[ast::OrderByExpr],
@@ -249,11 +284,9 @@ impl Binder<'_> {
         let mut columns = Vec::with_capacity(visible);
         let mut exprs = Vec::with_capacity(visible + extra.len());
         for item in items {
-            let expr = if item.expr.data_type() == DataType::Unknown {
-                self.coerce(item.expr, &DataType::Text)?
-            } else {
-                item.expr
-            };
+            // Untyped literals stay untyped here so UNION branches can resolve them against each
+            // other; bind_query makes whatever is left text.
+            let expr = item.expr;
             columns.push(Column {
                 name: item.name,
                 data_type: expr.data_type(),
@@ -648,9 +681,13 @@ fn rewrite_grouped(
     }
     if let Expr::Subquery(mut subquery) = expr {
         if subquery.correlated {
-            subquery.plan.map_exprs(&mut |e| regroup_outer_refs(e, 1, groups))?;
+            subquery
+                .plan
+                .map_exprs(&mut |e| regroup_outer_refs(e, 1, groups))?;
         }
-        subquery.kind = subquery.kind.map_needle(&mut |e| rewrite_grouped(e, groups, aggregates, scope))?;
+        subquery.kind = subquery
+            .kind
+            .map_needle(&mut |e| rewrite_grouped(e, groups, aggregates, scope))?;
         return Ok(Expr::Subquery(subquery));
     }
     match expr {
@@ -680,18 +717,32 @@ fn rewrite_grouped(
 /// (at `depth`) now read the group-by output instead of the input row.
 fn regroup_outer_refs(expr: Expr, depth: usize, groups: &[Expr]) -> Result<Expr> {
     match expr {
-        Expr::OuterColumn { depth: d, index, data_type } if d == depth => {
-            let grouped = groups.iter().position(|g| matches!(g, Expr::Column { index: i, .. } if *i == index));
+        Expr::OuterColumn {
+            depth: d,
+            index,
+            data_type,
+        } if d == depth => {
+            let grouped = groups
+                .iter()
+                .position(|g| matches!(g, Expr::Column { index: i, .. } if *i == index));
             match grouped {
-                Some(k) => Ok(Expr::OuterColumn { depth, index: k, data_type }),
+                Some(k) => Ok(Expr::OuterColumn {
+                    depth,
+                    index: k,
+                    data_type,
+                }),
                 None => Err(Error::Grouping(
                     "subquery uses ungrouped column from outer query".into(),
                 )),
             }
         }
         Expr::Subquery(mut subquery) => {
-            subquery.plan.map_exprs(&mut |e| regroup_outer_refs(e, depth + 1, groups))?;
-            subquery.kind = subquery.kind.map_needle(&mut |e| regroup_outer_refs(e, depth, groups))?;
+            subquery
+                .plan
+                .map_exprs(&mut |e| regroup_outer_refs(e, depth + 1, groups))?;
+            subquery.kind = subquery
+                .kind
+                .map_needle(&mut |e| regroup_outer_refs(e, depth, groups))?;
             Ok(Expr::Subquery(subquery))
         }
         other => other.map_children(&mut |child| regroup_outer_refs(child, depth, groups)),

@@ -10,6 +10,9 @@ use crate::expr::{AggregateFunction, Expr, FrameBound, WindowCall, WindowFrame, 
 use crate::planner::SortKey;
 use crate::types::DataType;
 
+/// The clause name of window function arguments (which may not hold window functions).
+pub(super) const WINDOW_ARGUMENTS: &str = "window function calls";
+
 impl Binder<'_> {
     /// Binds a window function call.
     #[allow(clippy::too_many_arguments)]
@@ -23,22 +26,25 @@ impl Binder<'_> {
         scope: &Scope,
         ctx: ExprContext,
     ) -> Result<Expr> {
-        if !matches!(ctx.clause, "SELECT" | "ORDER BY") {
-            return Err(Error::Grouping(format!(
-                "window functions are not allowed in {}",
-                ctx.clause
-            )));
+        match ctx.clause {
+            "SELECT" | "ORDER BY" => {}
+            WINDOW_ARGUMENTS => {
+                return Err(Error::Windowing(
+                    "window function calls cannot be nested".into(),
+                ))
+            }
+            clause => {
+                return Err(Error::Windowing(format!(
+                    "window functions are not allowed in {clause}"
+                )))
+            }
         }
-        let WindowType::WindowSpec(spec) = over else {
-            return Err(Error::unsupported("named windows (WINDOW clause)"));
-        };
-        if spec.window_name.is_some() {
-            return Err(Error::unsupported("named windows (WINDOW clause)"));
-        }
+        let spec = self.resolve_window(over)?;
+        let spec = &spec;
         // Arguments may use aggregates of a grouped query, but not other window functions.
         let inner = ExprContext {
             allow_aggregates: ctx.allow_aggregates,
-            clause: "window function calls",
+            clause: WINDOW_ARGUMENTS,
         };
         let arity = |range: std::ops::RangeInclusive<usize>| -> Result<()> {
             if range.contains(&args.len()) && !star && !distinct {
@@ -67,17 +73,34 @@ impl Binder<'_> {
                 } else {
                     1..=3
                 })?;
-                let value = self.bind_expr(args[0], scope, inner)?;
-                let value_type = value.data_type();
+                let mut value = self.bind_expr(args[0], scope, inner)?;
+                let offset = match args.get(1) {
+                    Some(offset) => {
+                        let offset = self.bind_expr(offset, scope, inner)?;
+                        Some(self.coerce(offset, &DataType::Int64)?)
+                    }
+                    None => None,
+                };
+                let mut default = match args.get(2) {
+                    Some(default) => Some(self.bind_expr(default, scope, inner)?),
+                    None => None,
+                };
+                // The value and the default share one type (PostgreSQL 13+ unifies them).
+                let value_type = match default.take() {
+                    Some(given) => {
+                        let (unified, common) = self.unify(vec![value, given], "lag/lead")?;
+                        let mut unified = unified.into_iter().map(|e| cast_to(e, &common));
+                        value = unified
+                            .next()
+                            .unwrap_or_else(|| Expr::literal(crate::Value::Null));
+                        default = unified.next();
+                        common
+                    }
+                    None => value.data_type(),
+                };
                 bound_args.push(value);
-                if let Some(offset) = args.get(1) {
-                    let offset = self.bind_expr(offset, scope, inner)?;
-                    bound_args.push(self.coerce(offset, &DataType::Int64)?);
-                }
-                if let Some(default) = args.get(2) {
-                    let default = self.bind_expr(default, scope, inner)?;
-                    bound_args.push(self.coerce(default, &value_type)?);
-                }
+                bound_args.extend(offset);
+                bound_args.extend(default);
                 let function = match name {
                     "lag" => WindowFunction::Lag,
                     "lead" => WindowFunction::Lead,
@@ -90,7 +113,7 @@ impl Binder<'_> {
                 Some(aggregate) => {
                     let aggregate_ctx = ExprContext {
                         allow_aggregates: true,
-                        clause: "window function calls",
+                        clause: WINDOW_ARGUMENTS,
                     };
                     match self.bind_aggregate(
                         name,
@@ -150,6 +173,70 @@ impl Binder<'_> {
     }
 }
 
+impl Binder<'_> {
+    /// The window specification of an OVER clause, with references to the query's WINDOW
+    /// clause resolved: `OVER w`, or `OVER (w ORDER BY ...)` extending `w`.
+    fn resolve_window(&self, over: &WindowType) -> Result<ast::WindowSpec> {
+        let (base_name, own) = match over {
+            WindowType::NamedWindow(name) => (Some(name), None),
+            WindowType::WindowSpec(spec) => (spec.window_name.as_ref(), Some(spec)),
+        };
+        let Some(base_name) = base_name else {
+            return own
+                .cloned()
+                .ok_or_else(|| Error::Internal("window without a specification".into()));
+        };
+        let name = super::names::ident(base_name);
+        let base = self
+            .named_windows
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+            .map(|(_, spec)| spec.clone())
+            .ok_or_else(|| Error::UndefinedObject(format!("window \"{name}\" does not exist")))?;
+        let Some(own) = own else { return Ok(base) };
+        if !own.partition_by.is_empty() {
+            return Err(Error::Windowing(format!(
+                "cannot override PARTITION BY clause of window \"{name}\""
+            )));
+        }
+        if !own.order_by.is_empty() && !base.order_by.is_empty() {
+            return Err(Error::Windowing(format!(
+                "cannot override ORDER BY clause of window \"{name}\""
+            )));
+        }
+        Ok(ast::WindowSpec {
+            window_name: None,
+            partition_by: base.partition_by,
+            order_by: if own.order_by.is_empty() {
+                base.order_by
+            } else {
+                own.order_by.clone()
+            },
+            window_frame: own.window_frame.clone().or(base.window_frame),
+        })
+    }
+
+    /// Makes the WINDOW clause of the SELECT being bound visible to its OVER clauses.
+    pub(super) fn define_windows(
+        &mut self,
+        definitions: &[ast::NamedWindowDefinition],
+    ) -> Result<()> {
+        for ast::NamedWindowDefinition(name, expr) in definitions {
+            let spec = match expr {
+                ast::NamedWindowExpr::WindowSpec(spec) => {
+                    self.resolve_window(&WindowType::WindowSpec(spec.clone()))?
+                }
+                ast::NamedWindowExpr::NamedWindow(other) => {
+                    self.resolve_window(&WindowType::NamedWindow(other.clone()))?
+                }
+            };
+            self.named_windows.push((super::names::ident(name), spec));
+        }
+        Ok(())
+    }
+}
+
 fn bind_frame(frame: &ast::WindowFrame) -> Result<WindowFrame> {
     let rows = match frame.units {
         WindowFrameUnits::Rows => true,
@@ -195,4 +282,16 @@ fn bound(b: &WindowFrameBound, rows: bool) -> Result<FrameBound> {
         WindowFrameBound::Preceding(Some(e)) => FrameBound::Preceding(offset(e)?),
         WindowFrameBound::Following(Some(e)) => FrameBound::Following(offset(e)?),
     })
+}
+
+/// `expr` cast to `data_type` unless it already has it.
+fn cast_to(expr: Expr, data_type: &DataType) -> Expr {
+    if expr.data_type() == *data_type {
+        expr
+    } else {
+        Expr::Cast {
+            expr: Box::new(expr),
+            data_type: data_type.clone(),
+        }
+    }
 }

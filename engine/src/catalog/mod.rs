@@ -32,8 +32,11 @@ pub struct ViewDef {
     pub name: String,
     /// The defining query's SQL text.
     pub query: String,
-    /// Output column names (the query's, or the ones given after the view name).
+    /// Output column names (the query's, or the ones given after the view name), fixed when
+    /// the view is created: columns added to a table later do not appear in `SELECT *` views.
     pub columns: Vec<String>,
+    /// Output column types, parallel to `columns`.
+    pub types: Vec<crate::types::DataType>,
 }
 
 /// One schema: named relations.

@@ -75,7 +75,10 @@ impl WindowCall {
     }
 
     /// Rewrites every expression of the call by `f`.
-    pub fn map_exprs(&mut self, f: &mut dyn FnMut(Expr) -> crate::Result<Expr>) -> crate::Result<()> {
+    pub fn map_exprs(
+        &mut self,
+        f: &mut dyn FnMut(Expr) -> crate::Result<Expr>,
+    ) -> crate::Result<()> {
         let mut apply = |e: &mut Expr| -> crate::Result<()> {
             let taken = std::mem::replace(e, Expr::literal(crate::Value::Null));
             *e = f(taken)?;
@@ -88,6 +91,8 @@ impl WindowCall {
             }
         }
         self.partition_by.iter_mut().try_for_each(&mut apply)?;
-        self.order_by.iter_mut().try_for_each(|k| apply(&mut k.expr))
+        self.order_by
+            .iter_mut()
+            .try_for_each(|k| apply(&mut k.expr))
     }
 }

@@ -50,13 +50,22 @@ impl Plan {
             },
             Plan::Values { rows, .. } => rows.iter_mut().try_for_each(|row| map_vec(row, f)),
             Plan::WorkTable { .. } => Ok(()),
-            Plan::Join { left, right, condition, strategy, .. } => {
+            Plan::Join {
+                left,
+                right,
+                condition,
+                strategy,
+                ..
+            } => {
                 if let Some(c) = condition {
                     map_one(c, f)?;
                 }
                 match strategy {
                     JoinStrategy::NestedLoop => {}
-                    JoinStrategy::Hash { left_keys, right_keys } => {
+                    JoinStrategy::Hash {
+                        left_keys,
+                        right_keys,
+                    } => {
                         map_vec(left_keys, f)?;
                         map_vec(right_keys, f)?;
                     }
@@ -73,7 +82,11 @@ impl Plan {
                 map_vec(exprs, f)?;
                 input.map_exprs(f)
             }
-            Plan::Aggregate { input, group_by, aggregates } => {
+            Plan::Aggregate {
+                input,
+                group_by,
+                aggregates,
+            } => {
                 map_vec(group_by, f)?;
                 for call in aggregates {
                     if let Some(arg) = &mut call.arg {
@@ -92,7 +105,11 @@ impl Plan {
                 }
                 input.map_exprs(f)
             }
-            Plan::Limit { input, limit, offset } => {
+            Plan::Limit {
+                input,
+                limit,
+                offset,
+            } => {
                 if let Some(l) = limit {
                     map_one(l, f)?;
                 }
