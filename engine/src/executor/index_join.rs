@@ -72,6 +72,7 @@ impl IndexJoinOperator<'_> {
                 self.def.clone(),
                 self.index,
                 vec![range],
+                false,
             );
             while let Some((_, version)) = source.next(&ctx.snapshot) {
                 let right = version_row(&self.def, &version);

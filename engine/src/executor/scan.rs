@@ -9,7 +9,7 @@ use super::{EvalContext, Operator, Tuple};
 use crate::catalog::{Table, TableDef};
 use crate::error::Result;
 use crate::planner::{AccessPath, KeyRangeExprs};
-use crate::storage::{Key, KeyBound, KeyRange, RowVersion, ScanCursor};
+use crate::storage::{Key, KeyBound, KeyRange, RowVersion, ScanBatch, ScanCursor};
 use crate::txn::Snapshot;
 use crate::types::Value;
 
@@ -68,7 +68,7 @@ pub fn resolve_ranges(range: &KeyRangeExprs, eval: &EvalContext) -> Result<Vec<K
     })
 }
 
-/// Produces the visible (key, version) pairs of a table along an access path.
+/// Produces the visible versions (and, for writers, keys) of a table along an access path.
 pub struct ScanSource {
     table: Arc<Table>,
     def: Arc<TableDef>,
@@ -76,30 +76,27 @@ pub struct ScanSource {
     /// The ranges still to scan, in order; the first is the current one.
     ranges: VecDeque<KeyRange>,
     cursor: ScanCursor,
-    buffer: VecDeque<(Key, Arc<RowVersion>)>,
+    /// The current chunk and how much of it has been handed out.
+    batch: ScanBatch,
+    position: usize,
 }
 
 impl ScanSource {
-    /// Opens a scan; the range expressions are evaluated now.
+    /// Opens a scan; the range expressions are evaluated now. `with_keys` makes
+    /// [`ScanSource::next`] return each row's storage key too (writers need it).
     pub fn open(
         table: Arc<Table>,
         def: Arc<TableDef>,
         access: &AccessPath,
         eval: &EvalContext,
+        with_keys: bool,
     ) -> Result<Self> {
         let (index, ranges) = match access {
             AccessPath::Full => (None, vec![KeyRange::full()]),
             AccessPath::Primary(r) => (None, resolve_ranges(r, eval)?),
             AccessPath::Index { index, range } => (Some(*index), resolve_ranges(range, eval)?),
         };
-        Ok(ScanSource {
-            table,
-            def,
-            index,
-            ranges: ranges.into(),
-            cursor: None,
-            buffer: VecDeque::new(),
-        })
+        Ok(Self::with_ranges(table, def, index, ranges, with_keys))
     }
 
     /// A scan of the given (already evaluated) ranges of the primary key or index `index`.
@@ -108,6 +105,7 @@ impl ScanSource {
         def: Arc<TableDef>,
         index: Option<usize>,
         ranges: Vec<KeyRange>,
+        with_keys: bool,
     ) -> Self {
         ScanSource {
             table,
@@ -115,36 +113,58 @@ impl ScanSource {
             index,
             ranges: ranges.into(),
             cursor: None,
-            buffer: VecDeque::new(),
+            batch: ScanBatch::new(with_keys),
+            position: 0,
         }
     }
 
-    /// The next visible row version and its key.
-    pub fn next(&mut self, snapshot: &Snapshot) -> Option<(Key, Arc<RowVersion>)> {
+    /// The next visible row version, with its key if the scan was opened `with_keys`.
+    pub fn next(&mut self, snapshot: &Snapshot) -> Option<(Option<Key>, Arc<RowVersion>)> {
         loop {
-            if let Some(item) = self.buffer.pop_front() {
-                return Some(item);
+            if self.position < self.batch.versions.len() {
+                let version = self.batch.versions[self.position].clone();
+                let key = self
+                    .batch
+                    .keys
+                    .as_mut()
+                    .and_then(|k| k.get_mut(self.position).map(std::mem::take));
+                self.position += 1;
+                return Some((key, version));
             }
             let range = self.ranges.front()?;
-            let mut chunk = Vec::new();
+            self.batch.clear();
+            self.position = 0;
             let data = self.table.data.read();
-            self.cursor = match self.index {
-                None => data.scan_primary(range, &self.cursor, snapshot, CHUNK, &mut chunk),
-                Some(i) => data.scan_index(
+            let point = match self.index {
+                None => range
+                    .as_point(self.def.primary_key.len())
+                    .filter(|_| !self.def.primary_key.is_empty()),
+                Some(_) => None,
+            };
+            self.cursor = match (point, self.index) {
+                (Some(key), _) => {
+                    if let Some(version) = data.visible(key, snapshot) {
+                        self.batch.push(key, version);
+                    }
+                    None
+                }
+                (None, None) => {
+                    data.scan_primary(range, &self.cursor, snapshot, CHUNK, &mut self.batch)
+                }
+                (None, Some(i)) => data.scan_index(
                     &self.def,
                     i,
                     range,
                     &self.cursor,
                     snapshot,
                     CHUNK,
-                    &mut chunk,
+                    &mut self.batch,
                 ),
             };
             drop(data);
             if self.cursor.is_none() {
                 self.ranges.pop_front();
             }
-            self.buffer.extend(chunk);
         }
     }
 }
@@ -186,6 +206,7 @@ impl Operator for ScanOperator<'_> {
                 self.def.clone(),
                 self.access,
                 ctx,
+                false,
             )?);
         }
         let Some(source) = &mut self.source else {

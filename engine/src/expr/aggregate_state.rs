@@ -11,7 +11,47 @@ use crate::types::{arith, compare, ArithOp, DataType, Decimal, Value};
 pub struct AggregateState {
     count: i64,
     value: Value,
+    /// SUM/AVG of integers or floats accumulate here without building values per row.
+    sum: NativeSum,
     seen: Option<HashSet<Value>>,
+}
+
+/// A native running sum; `None` until a value of that kind arrives.
+#[derive(Debug, Clone, Copy)]
+enum NativeSum {
+    None,
+    Int(i128),
+    Float(f64),
+}
+
+impl NativeSum {
+    /// Adds `value` if it is of this sum's kind; false if it must take the generic path.
+    #[inline]
+    fn add(&mut self, value: &Value) -> bool {
+        let int = match value {
+            Value::Int16(v) => Some(i128::from(*v)),
+            Value::Int32(v) => Some(i128::from(*v)),
+            Value::Int64(v) => Some(i128::from(*v)),
+            _ => None,
+        };
+        match (&mut *self, int, value) {
+            (NativeSum::None, Some(i), _) => *self = NativeSum::Int(i),
+            (NativeSum::Int(sum), Some(i), _) => *sum += i,
+            (NativeSum::None, None, Value::Float64(f)) => *self = NativeSum::Float(*f),
+            (NativeSum::Float(sum), None, Value::Float64(f)) => *sum += f,
+            _ => return false,
+        }
+        true
+    }
+
+    /// The sum as a value (integers as numeric, which `finish` casts to the result type).
+    fn to_value(self) -> Value {
+        match self {
+            NativeSum::None => Value::Null,
+            NativeSum::Int(i) => Value::numeric(Decimal::from(i)),
+            NativeSum::Float(f) => Value::Float64(f),
+        }
+    }
 }
 
 impl AggregateState {
@@ -20,6 +60,7 @@ impl AggregateState {
         AggregateState {
             count: 0,
             value: Value::Null,
+            sum: NativeSum::None,
             seen: call.distinct.then(HashSet::new),
         }
     }
@@ -41,7 +82,13 @@ impl AggregateState {
         self.count += 1;
         self.value = match call.function {
             AggregateFunction::CountStar | AggregateFunction::Count => Value::Null,
+            AggregateFunction::Sum | AggregateFunction::Avg
+                if self.value.is_null() && self.sum.add(&value) =>
+            {
+                return Ok(());
+            }
             AggregateFunction::Sum | AggregateFunction::Avg => {
+                self.absorb_native_sum()?;
                 if self.value.is_null() {
                     widen_for_sum(value)
                 } else {
@@ -90,8 +137,26 @@ impl AggregateState {
         Ok(())
     }
 
+    /// Moves a native running sum into the generic value (when a value of another kind arrives).
+    fn absorb_native_sum(&mut self) -> Result<()> {
+        let native = std::mem::replace(&mut self.sum, NativeSum::None).to_value();
+        if !native.is_null() {
+            self.value = if self.value.is_null() {
+                native
+            } else {
+                arith::arithmetic(ArithOp::Add, &self.value, &native)?
+            };
+        }
+        Ok(())
+    }
+
     /// The aggregate's result for the group.
     pub fn finish(&self, call: &AggregateCall) -> Result<Value> {
+        if !matches!(self.sum, NativeSum::None) {
+            let mut merged = self.clone();
+            merged.absorb_native_sum()?;
+            return merged.finish(call);
+        }
         match call.function {
             AggregateFunction::CountStar | AggregateFunction::Count => Ok(Value::Int64(self.count)),
             AggregateFunction::Avg => {

@@ -81,4 +81,19 @@ impl KeyRange {
         };
         has_null(&self.lower) || has_null(&self.upper)
     }
+
+    /// The single key this range holds, if it is a point range over `key_len` columns.
+    pub fn as_point(&self, key_len: usize) -> Option<&[Value]> {
+        match (&self.lower, &self.upper) {
+            (Some(l), Some(u))
+                if l.inclusive
+                    && u.inclusive
+                    && l.values.len() == key_len
+                    && l.values == u.values =>
+            {
+                Some(&l.values)
+            }
+            _ => None,
+        }
+    }
 }

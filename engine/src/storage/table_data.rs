@@ -11,6 +11,41 @@ use crate::error::{Error, Result};
 use crate::txn::{Snapshot, TxnId};
 use crate::types::Value;
 
+/// What a scan step found: row versions, and their keys when the caller asked for them
+/// (writers do; readers do not, so a read copies no keys).
+#[derive(Debug, Default)]
+pub struct ScanBatch {
+    pub versions: Vec<Arc<RowVersion>>,
+    pub keys: Option<Vec<Key>>,
+}
+
+impl ScanBatch {
+    /// An empty batch that records keys if `with_keys`.
+    pub fn new(with_keys: bool) -> Self {
+        ScanBatch {
+            versions: Vec::new(),
+            keys: with_keys.then(Vec::new),
+        }
+    }
+
+    /// Adds one found row.
+    #[inline]
+    pub fn push(&mut self, key: &[Value], version: &Arc<RowVersion>) {
+        self.versions.push(version.clone());
+        if let Some(keys) = &mut self.keys {
+            keys.push(Key::from(key));
+        }
+    }
+
+    /// Empties the batch, keeping its allocations.
+    pub fn clear(&mut self) {
+        self.versions.clear();
+        if let Some(keys) = &mut self.keys {
+            keys.clear();
+        }
+    }
+}
+
 /// The versions of one row, oldest first.
 pub type Chain = Vec<Arc<RowVersion>>;
 
@@ -167,7 +202,7 @@ impl TableData {
         cursor: &ScanCursor,
         snapshot: &Snapshot,
         max: usize,
-        out: &mut Vec<(Key, Arc<RowVersion>)>,
+        out: &mut ScanBatch,
     ) -> ScanCursor {
         let start: Bound<&[Value]> = match (cursor, range.start()) {
             (Some(c), _) => Bound::Excluded(&**c),
@@ -182,8 +217,8 @@ impl TableData {
                 continue;
             }
             if let Some(version) = visible_in(chain, snapshot) {
-                out.push((key.clone(), version.clone()));
-                if out.len() >= max {
+                out.push(key, version);
+                if out.versions.len() >= max {
                     return Some(key.clone());
                 }
             }
@@ -202,7 +237,7 @@ impl TableData {
         cursor: &ScanCursor,
         snapshot: &Snapshot,
         max: usize,
-        out: &mut Vec<(Key, Arc<RowVersion>)>,
+        out: &mut ScanBatch,
     ) -> ScanCursor {
         let (Some(index_def), Some(data)) = (def.indexes.get(index), self.indexes.get(index))
         else {
@@ -233,8 +268,8 @@ impl TableData {
             if !current.eq(values.iter()) {
                 continue;
             }
-            out.push((Key::from(key), version.clone()));
-            if out.len() >= max {
+            out.push(key, version);
+            if out.versions.len() >= max {
                 return Some(entry.clone());
             }
         }

@@ -120,10 +120,10 @@ fn index_scan_finds_rows_under_their_current_values() {
     let updated = Arc::new(RowVersion::new(2, row(1, 7)));
     data.update(&def, &key(1), &base, key(1), updated, &snap(2, 1))
         .expect("update");
-    let mut out = Vec::new();
+    let mut out = super::ScanBatch::new(false);
     let old_value = KeyRange::prefix(vec![Value::Int32(5)].into_boxed_slice());
     data.scan_index(&def, 0, &old_value, &None, &snap(2, 1), 10, &mut out);
-    assert!(out.is_empty(), "the writer no longer sees v = 5");
+    assert!(out.versions.is_empty(), "the writer no longer sees v = 5");
     data.scan_index(&def, 0, &old_value, &None, &snap(3, 1), 10, &mut out);
-    assert_eq!(out.len(), 1, "other snapshots still see v = 5");
+    assert_eq!(out.versions.len(), 1, "other snapshots still see v = 5");
 }

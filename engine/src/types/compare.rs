@@ -169,8 +169,19 @@ impl PartialOrd for Value {
 
 impl Ord for Value {
     /// The total order described in the module documentation.
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        compare_same_family(self, other).unwrap_or_else(|| type_rank(self).cmp(&type_rank(other)))
+        // Keys and sort columns almost always compare values of one variant: answer those
+        // directly, without the cross-type number machinery.
+        match (self, other) {
+            (Value::Int32(x), Value::Int32(y)) => x.cmp(y),
+            (Value::Int64(x), Value::Int64(y)) => x.cmp(y),
+            (Value::Int16(x), Value::Int16(y)) => x.cmp(y),
+            (Value::Text(x), Value::Text(y)) => x.as_bytes().cmp(y.as_bytes()),
+            (Value::Null, Value::Null) => Ordering::Equal,
+            _ => compare_same_family(self, other)
+                .unwrap_or_else(|| type_rank(self).cmp(&type_rank(other))),
+        }
     }
 }
 
@@ -240,8 +251,12 @@ impl Hash for Value {
 /// DATE, TIMESTAMP and TIMESTAMPTZ compare as points in time. Values of types that have no
 /// comparison operator between them fail with 42883 (the binder normally prevents that).
 pub fn sql_compare(a: &Value, b: &Value) -> Result<Option<Ordering>> {
-    if a.is_null() || b.is_null() {
-        return Ok(None);
+    match (a, b) {
+        (Value::Null, _) | (_, Value::Null) => return Ok(None),
+        (Value::Int32(x), Value::Int32(y)) => return Ok(Some(x.cmp(y))),
+        (Value::Int64(x), Value::Int64(y)) => return Ok(Some(x.cmp(y))),
+        (Value::Text(x), Value::Text(y)) => return Ok(Some(x.as_bytes().cmp(y.as_bytes()))),
+        _ => {}
     }
     if let (Some(x), Some(y)) = (as_number(a), as_number(b)) {
         let is_float = |n: Number<'_>| matches!(n, Number::Float(_));

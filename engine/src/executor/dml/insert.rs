@@ -13,7 +13,7 @@ use crate::binder::{ConflictAction, InsertPlan, InsertSource};
 use crate::catalog::TableDef;
 use crate::error::{Error, Result};
 use crate::expr::{eval_predicate, Expr};
-use crate::storage::{Key, KeyRange, RowVersion};
+use crate::storage::{Key, KeyRange, RowVersion, ScanBatch};
 use crate::txn::{Transaction, WriteRecord};
 use crate::types::Value;
 
@@ -206,7 +206,7 @@ fn find_conflicting(
             .iter()
             .map(|&c| values.get(c).cloned().unwrap_or(Value::Null))
             .collect();
-        let mut found = Vec::new();
+        let mut found = ScanBatch::new(true);
         data.scan_index(
             def,
             position,
@@ -216,8 +216,10 @@ fn find_conflicting(
             1,
             &mut found,
         );
-        if let Some(hit) = found.pop() {
-            return Some(hit);
+        if let (Some(version), Some(key)) =
+            (found.versions.pop(), found.keys.and_then(|mut k| k.pop()))
+        {
+            return Some((key, version));
         }
     }
     None

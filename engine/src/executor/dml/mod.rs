@@ -38,9 +38,14 @@ pub fn collect_targets(
     filter: Option<&Expr>,
     ctx: &EvalContext,
 ) -> Result<Vec<Target>> {
-    let mut source = ScanSource::open(table.clone(), def.clone(), access, ctx)?;
+    let mut source = ScanSource::open(table.clone(), def.clone(), access, ctx, true)?;
     let mut targets = Vec::new();
     while let Some((key, version)) = source.next(&ctx.snapshot) {
+        let Some(key) = key else {
+            return Err(crate::error::Error::Internal(
+                "a scan opened with keys returned none".into(),
+            ));
+        };
         let row = version_row(def, &version);
         if let Some(f) = filter {
             if !eval_predicate(f, &row, ctx)? {
