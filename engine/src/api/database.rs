@@ -159,7 +159,7 @@ fn describe_view(
 ) -> Result<RelationDescription> {
     let statement = tether_dialect::parse_one(&format!("SELECT * FROM {relation_name}"))?;
     let columns = match Binder::new(catalog).bind(&statement)? {
-        BoundStatement::Query { columns, .. } => columns,
+        BoundStatement::Query { columns, .. } => columns.to_vec(),
         _ => Vec::new(),
     };
     Ok(RelationDescription {

@@ -301,7 +301,7 @@ impl Session {
                 }];
                 let lines = explain_lines(inner);
                 let rows = lines.into_iter().map(|l| vec![Value::text(l)]).collect();
-                Ok(rows_result(&columns, rows, CommandTag::Select))
+                Ok(rows_result(&Arc::from(columns), rows, CommandTag::Select))
             }
             BoundStatement::Transaction(_) => Err(Error::Internal(
                 "transaction control reached the executor".into(),
@@ -434,17 +434,18 @@ fn convert_params(params: &[Value], types: &[DataType]) -> Result<Vec<Value>> {
         .zip(types)
         .map(|(value, data_type)| match data_type {
             DataType::Unknown => Ok(value.clone()),
+            t if value.data_type() == *t => Ok(value.clone()),
             t => cast::cast(value.clone(), t, CastMode::Explicit),
         })
         .collect()
 }
 
 fn rows_result(
-    columns: &[Column],
+    columns: &Arc<[Column]>,
     rows: Vec<Vec<Value>>,
     tag: impl Fn(u64) -> CommandTag,
 ) -> QueryResult {
-    let columns: Arc<[Column]> = Arc::from(columns.to_vec());
+    let columns = columns.clone();
     let count = rows.len() as u64;
     let rows = rows
         .into_iter()

@@ -170,6 +170,9 @@ impl Binder<'_> {
                 other => return Err(Error::unsupported(format!("RETURNING item {other}"))),
             }
         }
-        Ok(Some(Returning { exprs, columns }))
+        Ok(Some(Returning {
+            exprs,
+            columns: Arc::from(columns),
+        }))
     }
 }

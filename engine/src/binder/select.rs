@@ -1,6 +1,8 @@
 //! Binding of queries: SELECT (FROM, WHERE, GROUP BY, HAVING, DISTINCT, ORDER BY, LIMIT) and
 //! VALUES, into a plan tree.
 
+use std::sync::Arc;
+
 use sqlparser::ast::{self, GroupByExpr, LimitClause, OrderByKind, Query, SelectItem, SetExpr};
 
 use super::expr::ExprContext;
@@ -24,7 +26,7 @@ impl Binder<'_> {
         let (plan, columns) = self.bind_query(query)?;
         Ok(BoundStatement::Query {
             plan: Box::new(plan),
-            columns,
+            columns: Arc::from(columns),
         })
     }
 

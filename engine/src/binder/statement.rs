@@ -12,7 +12,7 @@ use crate::planner::{AccessPath, Plan};
 pub enum BoundStatement {
     Query {
         plan: Box<Plan>,
-        columns: Vec<Column>,
+        columns: Arc<[Column]>,
     },
     Insert(Box<InsertPlan>),
     Update(Box<UpdatePlan>),
@@ -35,7 +35,7 @@ pub enum TransactionStatement {
 #[derive(Debug, Clone)]
 pub struct Returning {
     pub exprs: Vec<Expr>,
-    pub columns: Vec<Column>,
+    pub columns: Arc<[Column]>,
 }
 
 /// Where an INSERT's rows come from: one value per target column.
