@@ -84,6 +84,12 @@ impl TableDef {
             .map(|(i, _)| i)
     }
 
+    /// The value a stored row that predates column `position` has there (NULL by default).
+    pub fn missing(&self, position: usize) -> &Value {
+        static NULL: Value = Value::Null;
+        self.columns.get(position).map_or(&NULL, |c| &c.missing)
+    }
+
     /// Qualified name for messages: `schema.name`, or just `name` in `public`.
     pub fn display_name(&self) -> String {
         if self.schema == "public" {

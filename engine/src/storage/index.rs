@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::catalog::TableDef;
 use crate::types::Value;
 
 /// The entries of one secondary index.
@@ -17,20 +18,14 @@ pub struct IndexData {
 impl IndexData {
     /// Builds the entry for a row: its values at `columns`, then its key.
     pub fn entry(
+        def: &TableDef,
         columns: &[usize],
         values: &[Value],
-        missing: &[Value],
         key: &[Value],
     ) -> Box<[Value]> {
         let mut entry = Vec::with_capacity(columns.len() + key.len());
         for &c in columns {
-            entry.push(
-                values
-                    .get(c)
-                    .or_else(|| missing.get(c))
-                    .cloned()
-                    .unwrap_or(Value::Null),
-            );
+            entry.push(values.get(c).unwrap_or_else(|| def.missing(c)).clone());
         }
         entry.extend_from_slice(key);
         entry.into_boxed_slice()

@@ -1,6 +1,7 @@
 //! [`TableData`]: a table's version chains keyed by primary key, its secondary indexes, and the
 //! write operations that enforce key uniqueness and first-updater-wins under snapshot isolation.
 
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::sync::Arc;
@@ -102,12 +103,25 @@ impl TableData {
         version: Arc<RowVersion>,
         snapshot: &Snapshot,
     ) -> Result<()> {
-        if !def.primary_key.is_empty() {
-            self.check_key_free(def, &key, snapshot)?;
-        }
         self.check_unique_indexes(def, &version.values, &key, None, snapshot)?;
-        self.add_index_entries(def, &version.values, &key);
-        self.rows.entry(key).or_default().push(version);
+        // One descent of the row map: check the key's chain and place the version together.
+        match self.rows.entry(key) {
+            Entry::Occupied(mut slot) => {
+                if !def.primary_key.is_empty() {
+                    match collision_in_chain(slot.get(), snapshot, |_| true) {
+                        Collision::None => {}
+                        Collision::Committed => return Err(unique_error(def, None, slot.key())),
+                        Collision::InProgress => return Err(Error::SerializationFailure),
+                    }
+                }
+                index_version(&mut self.indexes, def, &version.values, slot.key(), None);
+                slot.get_mut().push(version);
+            }
+            Entry::Vacant(slot) => {
+                index_version(&mut self.indexes, def, &version.values, slot.key(), None);
+                slot.insert(vec![version]);
+            }
+        }
         Ok(())
     }
 
@@ -148,7 +162,8 @@ impl TableData {
             Some((old_key, &old.values)),
             snapshot,
         )?;
-        self.add_index_entries(def, &new.values, &new_key);
+        let previous = (new_key == *old_key).then_some(&*old.values);
+        index_version(&mut self.indexes, def, &new.values, &new_key, previous);
         self.rows.entry(new_key).or_default().push(new);
         Ok(())
     }
@@ -182,13 +197,12 @@ impl TableData {
 
     /// Adds index entries for every version of every row to a new index.
     pub fn build_index(&self, def: &TableDef, columns: &[usize]) -> IndexData {
-        let missing = missing_values(def);
         let mut index = IndexData::default();
         for (key, chain) in &self.rows {
             for version in chain {
                 index
                     .entries
-                    .insert(IndexData::entry(columns, &version.values, &missing, key));
+                    .insert(IndexData::entry(def, columns, &version.values, key));
             }
         }
         index
@@ -244,7 +258,6 @@ impl TableData {
             return None;
         };
         let width = index_def.columns.len();
-        let missing = missing_values(def);
         let start: Bound<&[Value]> = match (cursor, range.start()) {
             (Some(c), _) => Bound::Excluded(&**c),
             (None, Some(s)) => Bound::Included(s),
@@ -264,7 +277,7 @@ impl TableData {
             let current = index_def
                 .columns
                 .iter()
-                .map(|&c| version.value(c, &missing[c]));
+                .map(|&c| version.value(c, def.missing(c)));
             if !current.eq(values.iter()) {
                 continue;
             }
@@ -274,17 +287,6 @@ impl TableData {
             }
         }
         None
-    }
-
-    fn add_index_entries(&mut self, def: &TableDef, values: &[Value], key: &[Value]) {
-        if def.indexes.is_empty() {
-            return;
-        }
-        let missing = missing_values(def);
-        for (index_def, data) in def.indexes.iter().zip(self.indexes.iter_mut()) {
-            data.entries
-                .insert(IndexData::entry(&index_def.columns, values, &missing, key));
-        }
     }
 
     /// Checks the unique indexes for a row with `values` under `key`. For an update, `previous`
@@ -297,7 +299,6 @@ impl TableData {
         previous: Option<(&Key, &[Value])>,
         snapshot: &Snapshot,
     ) -> Result<()> {
-        let missing = missing_values(def);
         for (index_def, data) in def.indexes.iter().zip(&self.indexes) {
             if !index_def.unique {
                 continue;
@@ -305,7 +306,7 @@ impl TableData {
             let wanted: Vec<&Value> = index_def
                 .columns
                 .iter()
-                .map(|&c| values.get(c).unwrap_or(&missing[c]))
+                .map(|&c| values.get(c).unwrap_or(def.missing(c)))
                 .collect();
             if wanted.iter().any(|v| v.is_null()) {
                 continue;
@@ -333,7 +334,7 @@ impl TableData {
                         .columns
                         .iter()
                         .zip(&wanted)
-                        .all(|(&c, w)| v.value(c, &missing[c]) == *w)
+                        .all(|(&c, w)| v.value(c, def.missing(c)) == *w)
                 };
                 match collision_in_chain(chain, snapshot, has_values) {
                     Collision::None => {}
@@ -345,6 +346,32 @@ impl TableData {
             }
         }
         Ok(())
+    }
+}
+
+/// Adds the index entries of a new version. For an update under the same key, `previous` is
+/// the old version's values: an index whose columns did not change already has the entry.
+fn index_version(
+    indexes: &mut [IndexData],
+    def: &TableDef,
+    values: &[Value],
+    key: &[Value],
+    previous: Option<&[Value]>,
+) {
+    if def.indexes.is_empty() {
+        return;
+    }
+    for (index_def, data) in def.indexes.iter().zip(indexes.iter_mut()) {
+        let unchanged = previous.is_some_and(|old| {
+            index_def.columns.iter().all(|&c| {
+                let default = def.missing(c);
+                old.get(c).unwrap_or(default) == values.get(c).unwrap_or(default)
+            })
+        });
+        if !unchanged {
+            data.entries
+                .insert(IndexData::entry(def, &index_def.columns, values, key));
+        }
     }
 }
 
@@ -387,11 +414,6 @@ fn lock_version(version: &RowVersion, txn: TxnId) -> Result<()> {
             "row version was already deleted by this transaction".into(),
         )),
     }
-}
-
-/// Each column's value for rows stored before it existed.
-pub fn missing_values(def: &TableDef) -> Vec<Value> {
-    def.columns.iter().map(|c| c.missing.clone()).collect()
 }
 
 fn unique_error(
