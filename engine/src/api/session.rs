@@ -390,7 +390,7 @@ fn undo_catalog_change(catalog: &mut crate::catalog::Catalog, undo: CatalogUndo)
 fn optimize(bound: BoundStatement) -> BoundStatement {
     match bound {
         BoundStatement::Query { plan, columns } => BoundStatement::Query {
-            plan: Box::new(planner::optimize(*plan)),
+            plan: Box::new(planner::plan_query(*plan)),
             columns,
         },
         BoundStatement::Update(mut plan) => {
@@ -408,7 +408,7 @@ fn optimize(bound: BoundStatement) -> BoundStatement {
         BoundStatement::Insert(mut plan) => {
             if let crate::binder::InsertSource::Query(query) = plan.source {
                 plan.source =
-                    crate::binder::InsertSource::Query(Box::new(planner::optimize(*query)));
+                    crate::binder::InsertSource::Query(Box::new(planner::plan_query(*query)));
             }
             BoundStatement::Insert(plan)
         }

@@ -74,6 +74,7 @@ impl Binder<'_> {
                         table,
                         def,
                         access: AccessPath::Full,
+                        columns: None,
                     },
                     scope,
                     alias.as_ref(),

@@ -26,7 +26,7 @@ impl Binder<'_> {
         let correlated = self.correlated.pop().unwrap_or(false);
         self.outer_scopes.pop();
         let (plan, columns) = bound?;
-        Ok((planner::optimize(plan), columns, correlated))
+        Ok((planner::plan_query(plan), columns, correlated))
     }
 
     /// Looks `name` up in the enclosing queries' scopes, innermost first, and marks every

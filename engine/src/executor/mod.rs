@@ -36,9 +36,17 @@ pub trait Operator {
 /// Builds the operator tree for a plan.
 pub fn build(plan: &Plan) -> Box<dyn Operator + '_> {
     match plan {
-        Plan::Scan { table, def, access } => {
-            Box::new(scan::ScanOperator::new(table.clone(), def.clone(), access))
-        }
+        Plan::Scan {
+            table,
+            def,
+            access,
+            columns,
+        } => Box::new(scan::ScanOperator::new(
+            table.clone(),
+            def.clone(),
+            access,
+            columns.clone(),
+        )),
         Plan::Values { rows, .. } => Box::new(values::ValuesOperator::new(rows)),
         Plan::Join {
             left,

@@ -184,15 +184,22 @@ pub struct ScanOperator<'p> {
     table: Arc<Table>,
     def: Arc<TableDef>,
     access: &'p AccessPath,
+    columns: Option<Arc<[bool]>>,
     source: Option<ScanSource>,
 }
 
 impl<'p> ScanOperator<'p> {
-    pub fn new(table: Arc<Table>, def: Arc<TableDef>, access: &'p AccessPath) -> Self {
+    pub fn new(
+        table: Arc<Table>,
+        def: Arc<TableDef>,
+        access: &'p AccessPath,
+        columns: Option<Arc<[bool]>>,
+    ) -> Self {
         ScanOperator {
             table,
             def,
             access,
+            columns,
             source: None,
         }
     }
@@ -214,6 +221,23 @@ impl Operator for ScanOperator<'_> {
         };
         Ok(source
             .next(&ctx.snapshot)
-            .map(|(_, version)| version_row(&self.def, &version)))
+            .map(|(_, version)| match &self.columns {
+                None => version_row(&self.def, &version),
+                Some(used) => pruned_row(&self.def, &version, used),
+            }))
     }
+}
+
+/// Like [`version_row`], but only the columns marked in `used` are copied; the others are NULL.
+fn pruned_row(def: &TableDef, version: &RowVersion, used: &[bool]) -> Tuple {
+    let mut row = Vec::with_capacity(def.width() + 1);
+    for (position, column) in def.columns.iter().enumerate() {
+        row.push(if used.get(position).copied().unwrap_or(true) {
+            version.value(position, &column.missing).clone()
+        } else {
+            Value::Null
+        });
+    }
+    row.push(Value::Int64(version.xmin as i64));
+    row
 }

@@ -9,12 +9,21 @@ mod access;
 mod join;
 mod order;
 mod plan;
+mod prune;
 mod rewrite;
 
 pub use access::choose_access_path;
 pub use plan::{
     describe_access, AccessPath, JoinKind, JoinStrategy, KeyRangeExprs, Plan, SetOpKind, SortKey,
 };
+use prune::prune_columns;
+
+/// Plans a whole query: access paths, join algorithms, then column pruning.
+pub fn plan_query(plan: Plan) -> Plan {
+    let mut plan = optimize(plan);
+    prune_columns(&mut plan);
+    plan
+}
 
 /// Rewrites a bound plan into an executable one.
 pub fn optimize(plan: Plan) -> Plan {
@@ -24,10 +33,16 @@ pub fn optimize(plan: Plan) -> Plan {
                 table,
                 def,
                 access: AccessPath::Full,
+                columns,
             } => {
                 let access = choose_access_path(&def, &predicate);
                 Plan::Filter {
-                    input: Box::new(Plan::Scan { table, def, access }),
+                    input: Box::new(Plan::Scan {
+                        table,
+                        def,
+                        access,
+                        columns,
+                    }),
                     predicate,
                 }
             }

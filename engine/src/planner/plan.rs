@@ -85,6 +85,9 @@ pub enum Plan {
         table: Arc<Table>,
         def: Arc<TableDef>,
         access: AccessPath,
+        /// Which output columns the plan above reads (`None` = all); the others come out NULL,
+        /// so the scan copies only what is used.
+        columns: Option<Arc<[bool]>>,
     },
     /// Literal rows (`VALUES`, or one empty row for `SELECT` without `FROM`).
     Values {

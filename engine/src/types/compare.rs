@@ -178,6 +178,8 @@ impl Ord for Value {
             (Value::Int64(x), Value::Int64(y)) => x.cmp(y),
             (Value::Int16(x), Value::Int16(y)) => x.cmp(y),
             (Value::Text(x), Value::Text(y)) => x.as_bytes().cmp(y.as_bytes()),
+            (Value::Float64(x), Value::Float64(y)) => compare_floats(*x, *y),
+            (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
             (Value::Null, Value::Null) => Ordering::Equal,
             _ => compare_same_family(self, other)
                 .unwrap_or_else(|| type_rank(self).cmp(&type_rank(other))),
