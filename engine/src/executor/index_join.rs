@@ -5,7 +5,7 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use super::scan::{version_row, ScanSource};
+use super::scan::{RowSink, ScanSource};
 use super::{EvalContext, Operator, Tuple};
 use crate::catalog::{Table, TableDef};
 use crate::error::Result;
@@ -67,29 +67,18 @@ impl IndexJoinOperator<'_> {
         let mut matched = false;
         if !key.iter().any(Value::is_null) {
             let range = KeyRange::prefix(key.into_boxed_slice());
+            let sink = RowSink::new(self.def.clone(), None);
             let mut source = ScanSource::with_ranges(
                 self.table.clone(),
                 self.def.clone(),
                 self.index,
                 vec![range],
-                false,
+                sink,
             );
-            while let Some((_, version)) = source.next(&ctx.snapshot) {
-                let right = version_row(&self.def, &version);
-                if let Some(filter) = self.right_filter {
-                    if !eval_predicate(filter, &right, ctx)? {
-                        continue;
-                    }
+            while source.fill(&ctx.snapshot) {
+                for right in std::mem::take(&mut source.sink.rows) {
+                    self.join_one(&left, right, ctx, &mut matched)?;
                 }
-                let mut row = left.clone();
-                row.extend(right);
-                if let Some(condition) = self.condition {
-                    if !eval_predicate(condition, &row, ctx)? {
-                        continue;
-                    }
-                }
-                matched = true;
-                self.pending.push_back(row);
             }
         }
         if !matched && self.kind == JoinKind::Left {
@@ -97,6 +86,31 @@ impl IndexJoinOperator<'_> {
             row.extend(std::iter::repeat_n(Value::Null, self.right_width));
             self.pending.push_back(row);
         }
+        Ok(())
+    }
+
+    /// Joins `left` with one looked-up right row, if the right filter and the condition accept.
+    fn join_one(
+        &mut self,
+        left: &Tuple,
+        right: Tuple,
+        ctx: &EvalContext,
+        matched: &mut bool,
+    ) -> Result<()> {
+        if let Some(filter) = self.right_filter {
+            if !eval_predicate(filter, &right, ctx)? {
+                return Ok(());
+            }
+        }
+        let mut row = left.clone();
+        row.extend(right);
+        if let Some(condition) = self.condition {
+            if !eval_predicate(condition, &row, ctx)? {
+                return Ok(());
+            }
+        }
+        *matched = true;
+        self.pending.push_back(row);
         Ok(())
     }
 }

@@ -9,7 +9,7 @@ use super::{EvalContext, Operator, Tuple};
 use crate::catalog::{Table, TableDef};
 use crate::error::Result;
 use crate::planner::{AccessPath, KeyRangeExprs};
-use crate::storage::{Key, KeyBound, KeyRange, RowVersion, ScanBatch, ScanCursor};
+use crate::storage::{KeyBound, KeyRange, RowVersion, ScanCursor, ScanSink};
 use crate::txn::Snapshot;
 use crate::types::Value;
 
@@ -68,35 +68,34 @@ pub fn resolve_ranges(range: &KeyRangeExprs, eval: &EvalContext) -> Result<Vec<K
     })
 }
 
-/// Produces the visible versions (and, for writers, keys) of a table along an access path.
-pub struct ScanSource {
+/// Walks a table's primary key or an index along its ranges, a chunk at a time, handing what it
+/// finds to a [`ScanSink`] while the table's read lock is held for that chunk only.
+pub struct ScanSource<S: ScanSink> {
     table: Arc<Table>,
     def: Arc<TableDef>,
     index: Option<usize>,
     /// The ranges still to scan, in order; the first is the current one.
     ranges: VecDeque<KeyRange>,
     cursor: ScanCursor,
-    /// The current chunk and how much of it has been handed out.
-    batch: ScanBatch,
-    position: usize,
+    /// Receives each chunk; the consumer empties it between steps.
+    pub sink: S,
 }
 
-impl ScanSource {
-    /// Opens a scan; the range expressions are evaluated now. `with_keys` makes
-    /// [`ScanSource::next`] return each row's storage key too (writers need it).
+impl<S: ScanSink> ScanSource<S> {
+    /// Opens a scan; the range expressions are evaluated now.
     pub fn open(
         table: Arc<Table>,
         def: Arc<TableDef>,
         access: &AccessPath,
         eval: &EvalContext,
-        with_keys: bool,
+        sink: S,
     ) -> Result<Self> {
         let (index, ranges) = match access {
             AccessPath::Full => (None, vec![KeyRange::full()]),
             AccessPath::Primary(r) => (None, resolve_ranges(r, eval)?),
             AccessPath::Index { index, range } => (Some(*index), resolve_ranges(range, eval)?),
         };
-        Ok(Self::with_ranges(table, def, index, ranges, with_keys))
+        Ok(Self::with_ranges(table, def, index, ranges, sink))
     }
 
     /// A scan of the given (already evaluated) ranges of the primary key or index `index`.
@@ -105,7 +104,7 @@ impl ScanSource {
         def: Arc<TableDef>,
         index: Option<usize>,
         ranges: Vec<KeyRange>,
-        with_keys: bool,
+        sink: S,
     ) -> Self {
         ScanSource {
             table,
@@ -113,43 +112,33 @@ impl ScanSource {
             index,
             ranges: ranges.into(),
             cursor: None,
-            batch: ScanBatch::new(with_keys),
-            position: 0,
+            sink,
         }
     }
 
-    /// The next visible row version, with its key if the scan was opened `with_keys`.
-    pub fn next(&mut self, snapshot: &Snapshot) -> Option<(Option<Key>, Arc<RowVersion>)> {
-        loop {
-            if self.position < self.batch.versions.len() {
-                let version = self.batch.versions[self.position].clone();
-                let key = self
-                    .batch
-                    .keys
-                    .as_mut()
-                    .and_then(|k| k.get_mut(self.position).map(std::mem::take));
-                self.position += 1;
-                return Some((key, version));
-            }
-            let range = self.ranges.front()?;
-            self.batch.clear();
-            self.position = 0;
+    /// Scans the next chunk into the (empty) sink; false when the scan is finished and nothing
+    /// was added.
+    pub fn fill(&mut self, snapshot: &Snapshot) -> bool {
+        while self.sink.count() == 0 {
+            let Some(range) = self.ranges.front() else {
+                return false;
+            };
             let data = self.table.data.read();
             let point = match self.index {
-                None => range
-                    .as_point(self.def.primary_key.len())
-                    .filter(|_| !self.def.primary_key.is_empty()),
-                Some(_) => None,
+                None if !self.def.primary_key.is_empty() => {
+                    range.as_point(self.def.primary_key.len())
+                }
+                _ => None,
             };
             self.cursor = match (point, self.index) {
                 (Some(key), _) => {
                     if let Some(version) = data.visible(key, snapshot) {
-                        self.batch.push(key, version);
+                        self.sink.accept(key, version);
                     }
                     None
                 }
                 (None, None) => {
-                    data.scan_primary(range, &self.cursor, snapshot, CHUNK, &mut self.batch)
+                    data.scan_primary(range, &self.cursor, snapshot, CHUNK, &mut self.sink)
                 }
                 (None, Some(i)) => data.scan_index(
                     &self.def,
@@ -158,7 +147,7 @@ impl ScanSource {
                     &self.cursor,
                     snapshot,
                     CHUNK,
-                    &mut self.batch,
+                    &mut self.sink,
                 ),
             };
             drop(data);
@@ -166,6 +155,39 @@ impl ScanSource {
                 self.ranges.pop_front();
             }
         }
+        true
+    }
+}
+
+/// A sink that turns each version straight into a scan row (only the `used` columns copied).
+pub struct RowSink {
+    def: Arc<TableDef>,
+    used: Option<Arc<[bool]>>,
+    pub rows: VecDeque<Tuple>,
+}
+
+impl RowSink {
+    pub fn new(def: Arc<TableDef>, used: Option<Arc<[bool]>>) -> Self {
+        RowSink {
+            def,
+            used,
+            rows: VecDeque::new(),
+        }
+    }
+}
+
+impl ScanSink for RowSink {
+    #[inline]
+    fn accept(&mut self, _key: &[Value], version: &Arc<RowVersion>) {
+        let row = match &self.used {
+            None => version_row(&self.def, version),
+            Some(used) => pruned_row(&self.def, version, used),
+        };
+        self.rows.push_back(row);
+    }
+
+    fn count(&self) -> usize {
+        self.rows.len()
     }
 }
 
@@ -185,7 +207,7 @@ pub struct ScanOperator<'p> {
     def: Arc<TableDef>,
     access: &'p AccessPath,
     columns: Option<Arc<[bool]>>,
-    source: Option<ScanSource>,
+    source: Option<ScanSource<RowSink>>,
 }
 
 impl<'p> ScanOperator<'p> {
@@ -208,23 +230,22 @@ impl<'p> ScanOperator<'p> {
 impl Operator for ScanOperator<'_> {
     fn next(&mut self, ctx: &EvalContext) -> Result<Option<Tuple>> {
         if self.source.is_none() {
+            let sink = RowSink::new(self.def.clone(), self.columns.clone());
             self.source = Some(ScanSource::open(
                 self.table.clone(),
                 self.def.clone(),
                 self.access,
                 ctx,
-                false,
+                sink,
             )?);
         }
         let Some(source) = &mut self.source else {
             return Ok(None);
         };
-        Ok(source
-            .next(&ctx.snapshot)
-            .map(|(_, version)| match &self.columns {
-                None => version_row(&self.def, &version),
-                Some(used) => pruned_row(&self.def, &version, used),
-            }))
+        if source.sink.rows.is_empty() && !source.fill(&ctx.snapshot) {
+            return Ok(None);
+        }
+        Ok(source.sink.rows.pop_front())
     }
 }
 

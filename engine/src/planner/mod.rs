@@ -102,8 +102,9 @@ pub fn optimize(plan: Plan) -> Plan {
                 }
                 other => other,
             };
+            let input = order::sort_before_project(optimize(input));
             Plan::Limit {
-                input: Box::new(optimize(input)),
+                input: Box::new(input),
                 limit,
                 offset,
             }

@@ -114,3 +114,81 @@ pub fn rows_needed(limit: &Expr, offset: Option<&Expr>) -> Expr {
         },
     }
 }
+
+/// A top-N `Sort` over a `Project` moves below it, with its keys rewritten onto the projection's
+/// input: only the rows that survive the sort are projected. Skipped when the projection calls
+/// volatile functions or subqueries, whose values must not be computed twice.
+pub fn sort_before_project(plan: Plan) -> Plan {
+    let Plan::Sort {
+        input,
+        keys,
+        fetch: Some(fetch),
+    } = plan
+    else {
+        return plan;
+    };
+    let Plan::Project {
+        input: below,
+        exprs,
+    } = *input
+    else {
+        return Plan::Sort {
+            input,
+            keys,
+            fetch: Some(fetch),
+        };
+    };
+    let movable = exprs.iter().all(|e| {
+        let mut plain = true;
+        e.walk(&mut |n| match n {
+            Expr::Function { function, .. } if function.volatile => plain = false,
+            Expr::Subquery(_) => plain = false,
+            _ => {}
+        });
+        plain
+    });
+    let rewritten: Option<Vec<SortKey>> = movable
+        .then(|| {
+            keys.iter()
+                .map(|k| {
+                    substitute(k.expr.clone(), &exprs)
+                        .ok()
+                        .map(|expr| SortKey { expr, ..k.clone() })
+                })
+                .collect()
+        })
+        .flatten();
+    match rewritten {
+        Some(keys) => {
+            let sort = Plan::Sort {
+                input: below,
+                keys,
+                fetch: Some(fetch),
+            };
+            Plan::Project {
+                input: Box::new(sort),
+                exprs,
+            }
+        }
+        None => Plan::Sort {
+            input: Box::new(Plan::Project {
+                input: below,
+                exprs,
+            }),
+            keys,
+            fetch: Some(fetch),
+        },
+    }
+}
+
+/// `expr` over a projection's output, rewritten over the projection's input.
+fn substitute(expr: Expr, exprs: &[Expr]) -> crate::error::Result<Expr> {
+    match expr {
+        Expr::Column { index, .. } => exprs.get(index).cloned().ok_or_else(|| {
+            crate::error::Error::Internal(format!(
+                "sort key column {index} is outside the projection"
+            ))
+        }),
+        other => other.map_children(&mut |child| substitute(child, exprs)),
+    }
+}

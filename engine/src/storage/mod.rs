@@ -12,7 +12,7 @@ mod version;
 
 pub use index::IndexData;
 pub use key_range::{KeyBound, KeyRange};
-pub use table_data::{ScanBatch, ScanCursor, TableData};
+pub use table_data::{ScanBatch, ScanCursor, ScanSink, TableData};
 pub use version::{LockFailure, RowVersion};
 
 use crate::types::Value;

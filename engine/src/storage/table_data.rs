@@ -13,8 +13,15 @@ use crate::error::{Error, Result};
 use crate::txn::{Snapshot, TxnId};
 use crate::types::Value;
 
-/// What a scan step found: row versions, and their keys when the caller asked for them
-/// (writers do; readers do not, so a read copies no keys).
+/// Receives the rows a scan step finds, while the table's read lock is held.
+pub trait ScanSink {
+    /// One visible row: its storage key and version.
+    fn accept(&mut self, key: &[Value], version: &Arc<RowVersion>);
+    /// How many rows the sink holds (a scan step stops at its chunk size).
+    fn count(&self) -> usize;
+}
+
+/// A sink keeping row versions, and their keys when the caller asked for them (writers do).
 #[derive(Debug, Default)]
 pub struct ScanBatch {
     pub versions: Vec<Arc<RowVersion>>,
@@ -29,22 +36,19 @@ impl ScanBatch {
             keys: with_keys.then(Vec::new),
         }
     }
+}
 
-    /// Adds one found row.
+impl ScanSink for ScanBatch {
     #[inline]
-    pub fn push(&mut self, key: &[Value], version: &Arc<RowVersion>) {
+    fn accept(&mut self, key: &[Value], version: &Arc<RowVersion>) {
         self.versions.push(version.clone());
         if let Some(keys) = &mut self.keys {
             keys.push(Key::from(key));
         }
     }
 
-    /// Empties the batch, keeping its allocations.
-    pub fn clear(&mut self) {
-        self.versions.clear();
-        if let Some(keys) = &mut self.keys {
-            keys.clear();
-        }
+    fn count(&self) -> usize {
+        self.versions.len()
     }
 }
 
@@ -218,7 +222,7 @@ impl TableData {
         cursor: &ScanCursor,
         snapshot: &Snapshot,
         max: usize,
-        out: &mut ScanBatch,
+        out: &mut impl ScanSink,
     ) -> ScanCursor {
         let start: Bound<&[Value]> = match (cursor, range.start()) {
             (Some(c), _) => Bound::Excluded(&**c),
@@ -233,8 +237,8 @@ impl TableData {
                 continue;
             }
             if let Some(version) = visible_in(chain, snapshot) {
-                out.push(key, version);
-                if out.versions.len() >= max {
+                out.accept(key, version);
+                if out.count() >= max {
                     return Some(key.clone());
                 }
             }
@@ -253,7 +257,7 @@ impl TableData {
         cursor: &ScanCursor,
         snapshot: &Snapshot,
         max: usize,
-        out: &mut ScanBatch,
+        out: &mut impl ScanSink,
     ) -> ScanCursor {
         let (Some(index_def), Some(data)) = (def.indexes.get(index), self.indexes.get(index))
         else {
@@ -283,8 +287,8 @@ impl TableData {
             if !current.eq(values.iter()) {
                 continue;
             }
-            out.push(key, version);
-            if out.versions.len() >= max {
+            out.accept(key, version);
+            if out.count() >= max {
                 return Some(entry.clone());
             }
         }

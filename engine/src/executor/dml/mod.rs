@@ -20,7 +20,7 @@ use crate::catalog::{Table, TableDef};
 use crate::error::Result;
 use crate::expr::{eval_predicate, Expr};
 use crate::planner::AccessPath;
-use crate::storage::{Key, RowVersion};
+use crate::storage::{Key, RowVersion, ScanBatch};
 use crate::types::Value;
 
 /// A row a DML statement will change: its key, the version seen, and the scan row.
@@ -38,21 +38,36 @@ pub fn collect_targets(
     filter: Option<&Expr>,
     ctx: &EvalContext,
 ) -> Result<Vec<Target>> {
-    let mut source = ScanSource::open(table.clone(), def.clone(), access, ctx, true)?;
+    let mut source = ScanSource::open(
+        table.clone(),
+        def.clone(),
+        access,
+        ctx,
+        ScanBatch::new(true),
+    )?;
     let mut targets = Vec::new();
-    while let Some((key, version)) = source.next(&ctx.snapshot) {
-        let Some(key) = key else {
+    while source.fill(&ctx.snapshot) {
+        let versions = std::mem::take(&mut source.sink.versions);
+        let keys = source
+            .sink
+            .keys
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default();
+        if keys.len() != versions.len() {
             return Err(crate::error::Error::Internal(
                 "a scan opened with keys returned none".into(),
             ));
-        };
-        let row = version_row(def, &version);
-        if let Some(f) = filter {
-            if !eval_predicate(f, &row, ctx)? {
-                continue;
-            }
         }
-        targets.push(Target { key, version, row });
+        for (key, version) in keys.into_iter().zip(versions) {
+            let row = version_row(def, &version);
+            if let Some(f) = filter {
+                if !eval_predicate(f, &row, ctx)? {
+                    continue;
+                }
+            }
+            targets.push(Target { key, version, row });
+        }
     }
     Ok(targets)
 }
