@@ -3,14 +3,14 @@
 use sqlparser::ast::Statement;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::{Parser, ParserError};
-use sqlparser::tokenizer::{Token, Tokenizer};
+use sqlparser::tokenizer::{Location, Token, Tokenizer};
 
 use crate::ParseError;
 
 /// How deeply expressions may nest. sqlparser's default (50) counts about two levels per
 /// parenthesis, which refuses real queries with 25 nested parentheses; 200 still keeps the
 /// parser's and the binder's recursion far from the stack limit.
-const RECURSION_LIMIT: usize = 200;
+pub(crate) const RECURSION_LIMIT: usize = 200;
 
 /// Parses every statement in `sql` (separated by `;`). Empty input yields no statements.
 pub fn parse(sql: &str) -> Result<Vec<Statement>, ParseError> {
@@ -45,7 +45,7 @@ pub fn parse_one(sql: &str) -> Result<Statement, ParseError> {
 /// Converts a sqlparser error into a [`ParseError`]. sqlparser writes the position into the
 /// message (`... at Line: 3, Column: 7`); it is taken out of the text and kept as numbers. An
 /// error without a position (e.g. at end of input) is placed after the last token.
-fn to_parse_error(sql: &str, err: ParserError) -> ParseError {
+pub(crate) fn to_parse_error(sql: &str, err: ParserError) -> ParseError {
     let text = match err {
         ParserError::TokenizerError(s) | ParserError::ParserError(s) => s,
         ParserError::RecursionLimitExceeded => {
@@ -68,6 +68,34 @@ fn to_parse_error(sql: &str, err: ParserError) -> ParseError {
         line,
         column,
         message: text,
+    }
+}
+
+/// Like [`to_parse_error`], for an error in a slice of tokens: an error without a position (or
+/// with sqlparser's empty position) is placed at `fallback`.
+pub(crate) fn to_parse_error_or(err: ParserError, fallback: Location) -> ParseError {
+    let fallback = (fallback.line.max(1), fallback.column.max(1));
+    let text = match err {
+        ParserError::TokenizerError(s) | ParserError::ParserError(s) => s,
+        ParserError::RecursionLimitExceeded => {
+            return ParseError {
+                line: fallback.0,
+                column: fallback.1,
+                message: "statement is nested too deeply".into(),
+            }
+        }
+    };
+    match split_position(&text) {
+        Some((message, line, column)) if line > 0 => ParseError {
+            line,
+            column: column.max(1),
+            message,
+        },
+        _ => ParseError {
+            line: fallback.0,
+            column: fallback.1,
+            message: text,
+        },
     }
 }
 
