@@ -276,7 +276,7 @@ impl Session {
             BoundStatement::Update(plan) => {
                 let (count, rows) = dml::execute_update(plan, txn, &ctx)?;
                 Ok(dml_result(
-                    plan.returning.as_ref(),
+                    plan.target.returning.as_ref(),
                     rows,
                     CommandTag::Update(count),
                 ))
@@ -284,7 +284,7 @@ impl Session {
             BoundStatement::Delete(plan) => {
                 let (count, rows) = dml::execute_delete(plan, txn, &ctx)?;
                 Ok(dml_result(
-                    plan.returning.as_ref(),
+                    plan.target.returning.as_ref(),
                     rows,
                     CommandTag::Delete(count),
                 ))
@@ -394,14 +394,14 @@ fn optimize(bound: BoundStatement) -> BoundStatement {
             columns,
         },
         BoundStatement::Update(mut plan) => {
-            if let Some(filter) = &plan.filter {
-                plan.access = planner::choose_access_path(&plan.def, filter);
+            if let Some(filter) = &plan.target.filter {
+                plan.target.access = planner::choose_access_path(&plan.target.def, filter);
             }
             BoundStatement::Update(plan)
         }
         BoundStatement::Delete(mut plan) => {
-            if let Some(filter) = &plan.filter {
-                plan.access = planner::choose_access_path(&plan.def, filter);
+            if let Some(filter) = &plan.target.filter {
+                plan.target.access = planner::choose_access_path(&plan.target.def, filter);
             }
             BoundStatement::Delete(plan)
         }
@@ -491,13 +491,13 @@ fn explain_lines(bound: &BoundStatement) -> Vec<String> {
         BoundStatement::Query { plan, .. } => walk(plan, 0, &mut out),
         BoundStatement::Update(p) => out.push(format!(
             "Update on {} ({})",
-            p.def.display_name(),
-            planner::describe_access(&p.def, &p.access)
+            p.target.def.display_name(),
+            planner::describe_access(&p.target.def, &p.target.access)
         )),
         BoundStatement::Delete(p) => out.push(format!(
             "Delete on {} ({})",
-            p.def.display_name(),
-            planner::describe_access(&p.def, &p.access)
+            p.target.def.display_name(),
+            planner::describe_access(&p.target.def, &p.target.access)
         )),
         BoundStatement::Insert(p) => out.push(format!("Insert on {}", p.def.display_name())),
         _ => out.push("Utility statement".into()),

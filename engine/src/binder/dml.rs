@@ -5,7 +5,7 @@ use sqlparser::ast::{self, AssignmentTarget, FromTable, SelectItem, TableFactor}
 
 use super::expr::ExprContext;
 use super::scope::Scope;
-use super::statement::{DeletePlan, Returning, UpdatePlan};
+use super::statement::{DeletePlan, Returning, TargetRows, UpdatePlan};
 use super::{names, Binder, BoundStatement};
 use crate::api::Column;
 use crate::catalog::{Table, TableDef};
@@ -49,13 +49,16 @@ impl Binder<'_> {
         let assignments = self.bind_assignments(&def, &update.assignments, &scope)?;
         let filter = self.bind_where(update.selection.as_ref(), &scope)?;
         let returning = self.bind_returning(&def, &qualifier, update.returning.as_deref())?;
-        Ok(BoundStatement::Update(Box::new(UpdatePlan {
+        let target = TargetRows {
             table,
             def,
             access: AccessPath::Full,
             filter,
-            assignments,
             returning,
+        };
+        Ok(BoundStatement::Update(Box::new(UpdatePlan {
+            target,
+            assignments,
         })))
     }
 
@@ -72,13 +75,14 @@ impl Binder<'_> {
         let (table, def, scope, qualifier) = self.dml_target(&target.relation)?;
         let filter = self.bind_where(delete.selection.as_ref(), &scope)?;
         let returning = self.bind_returning(&def, &qualifier, delete.returning.as_deref())?;
-        Ok(BoundStatement::Delete(Box::new(DeletePlan {
+        let target = TargetRows {
             table,
             def,
             access: AccessPath::Full,
             filter,
             returning,
-        })))
+        };
+        Ok(BoundStatement::Delete(Box::new(DeletePlan { target })))
     }
 
     /// `SET col = expr, ...` over `scope`; returns (physical position, value).

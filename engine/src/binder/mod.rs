@@ -21,7 +21,7 @@ mod window;
 pub use scope::{Scope, ScopeColumn};
 pub use statement::{
     AlterAction, BoundStatement, ConflictAction, DdlStatement, DeletePlan, InsertPlan,
-    InsertSource, Returning, TransactionStatement, UpdatePlan,
+    InsertSource, Returning, TargetRows, TransactionStatement, UpdatePlan,
 };
 
 use sqlparser::ast::Statement;

@@ -79,26 +79,29 @@ pub struct InsertPlan {
     pub returning: Option<Returning>,
 }
 
-/// A bound UPDATE: the rows the scan finds and the filter accepts get the assignments.
+/// The rows an UPDATE or DELETE changes — the table, how to reach the rows, which rows —
+/// and what the statement returns.
 #[derive(Debug, Clone)]
-pub struct UpdatePlan {
+pub struct TargetRows {
     pub table: Arc<Table>,
     pub def: Arc<TableDef>,
     pub access: AccessPath,
     pub filter: Option<Expr>,
+    pub returning: Option<Returning>,
+}
+
+/// A bound UPDATE: the target rows get the assignments.
+#[derive(Debug, Clone)]
+pub struct UpdatePlan {
+    pub target: TargetRows,
     /// (physical position, new value bound over the old row).
     pub assignments: Vec<(usize, Expr)>,
-    pub returning: Option<Returning>,
 }
 
 /// A bound DELETE.
 #[derive(Debug, Clone)]
 pub struct DeletePlan {
-    pub table: Arc<Table>,
-    pub def: Arc<TableDef>,
-    pub access: AccessPath,
-    pub filter: Option<Expr>,
-    pub returning: Option<Returning>,
+    pub target: TargetRows,
 }
 
 /// A bound DDL statement.

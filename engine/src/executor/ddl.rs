@@ -89,29 +89,9 @@ pub fn execute_ddl(
             tag("CREATE TABLE")
         }
         DdlStatement::DropTable { names, if_exists } => {
-            for (schema, name) in names {
-                let schema_name = schema
-                    .clone()
-                    .unwrap_or_else(|| crate::catalog::DEFAULT_SCHEMA.to_string());
-                match catalog.table(Some(&schema_name), name) {
-                    Ok(_) => {}
-                    Err(Error::UndefinedTable(_)) if *if_exists => continue,
-                    Err(Error::UndefinedTable(_)) => {
-                        return Err(Error::UndefinedTable(crate::catalog::qualified(
-                            schema.as_deref(),
-                            name,
-                        )))
-                    }
-                    Err(e) => return Err(e),
-                }
-                if let Some(relation) = catalog.schema_mut(&schema_name)?.relations.remove(name) {
-                    txn.catalog_undo.push(CatalogUndo::Dropped {
-                        schema: schema_name,
-                        name: name.clone(),
-                        relation,
-                    });
-                }
-            }
+            drop_relations(catalog, txn, names, *if_exists, "table", |r| {
+                matches!(r, Relation::Table(_))
+            })?;
             tag("DROP TABLE")
         }
         DdlStatement::CreateView { view, or_replace } => {
@@ -144,26 +124,9 @@ pub fn execute_ddl(
             tag("CREATE VIEW")
         }
         DdlStatement::DropView { names, if_exists } => {
-            for (schema, name) in names {
-                let schema_name = schema
-                    .clone()
-                    .unwrap_or_else(|| crate::catalog::DEFAULT_SCHEMA.to_string());
-                match catalog.relation(Some(&schema_name), name) {
-                    Ok(Relation::View(_)) => {}
-                    Ok(Relation::Table(_)) => {
-                        return Err(Error::WrongObjectType(format!("\"{name}\" is not a view")))
-                    }
-                    Err(_) if *if_exists => continue,
-                    Err(e) => return Err(e),
-                }
-                if let Some(relation) = catalog.schema_mut(&schema_name)?.relations.remove(name) {
-                    txn.catalog_undo.push(CatalogUndo::Dropped {
-                        schema: schema_name,
-                        name: name.clone(),
-                        relation,
-                    });
-                }
-            }
+            drop_relations(catalog, txn, names, *if_exists, "view", |r| {
+                matches!(r, Relation::View(_))
+            })?;
             tag("DROP VIEW")
         }
         DdlStatement::CreateIndex {
@@ -232,6 +195,46 @@ pub fn execute_ddl(
     };
     catalog.bump();
     Ok(result)
+}
+
+/// Drops the named relations, which must be of the kind `is_kind` accepts (`kind` names it in
+/// the error); missing ones are skipped under IF EXISTS.
+fn drop_relations(
+    catalog: &mut Catalog,
+    txn: &mut Transaction,
+    names: &[(Option<String>, String)],
+    if_exists: bool,
+    kind: &str,
+    is_kind: fn(&Relation) -> bool,
+) -> Result<()> {
+    for (schema, name) in names {
+        let schema_name = schema
+            .clone()
+            .unwrap_or_else(|| crate::catalog::DEFAULT_SCHEMA.to_string());
+        match catalog.relation(Some(&schema_name), name) {
+            Ok(relation) if is_kind(relation) => {}
+            Ok(_) => {
+                return Err(Error::WrongObjectType(format!(
+                    "\"{name}\" is not a {kind}"
+                )))
+            }
+            Err(_) if if_exists => continue,
+            Err(_) => {
+                return Err(Error::UndefinedTable(crate::catalog::qualified(
+                    schema.as_deref(),
+                    name,
+                )))
+            }
+        }
+        if let Some(relation) = catalog.schema_mut(&schema_name)?.relations.remove(name) {
+            txn.catalog_undo.push(CatalogUndo::Dropped {
+                schema: schema_name,
+                name: name.clone(),
+                relation,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Fails if two live rows share the values of a new unique index.

@@ -1,7 +1,7 @@
 //! DELETE: marks each target version deleted by this transaction.
 
 use super::super::EvalContext;
-use super::{apply_to_targets, TargetedWrite};
+use super::apply_to_targets;
 use crate::binder::DeletePlan;
 use crate::error::Result;
 use crate::txn::{Transaction, WriteRecord};
@@ -13,15 +13,9 @@ pub fn execute_delete(
     txn: &mut Transaction,
     ctx: &EvalContext,
 ) -> Result<(u64, Vec<Vec<Value>>)> {
-    let write = TargetedWrite {
-        table: &plan.table,
-        def: &plan.def,
-        access: &plan.access,
-        filter: plan.filter.as_ref(),
-        returning: plan.returning.as_ref(),
-    };
-    apply_to_targets(write, ctx, |target| {
-        plan.table
+    apply_to_targets(&plan.target, ctx, |target| {
+        plan.target
+            .table
             .data
             .read()
             .delete(&target.version, &ctx.snapshot)?;

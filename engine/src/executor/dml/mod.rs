@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use super::scan::{version_row, ScanSource};
 use super::{EvalContext, Tuple};
-use crate::binder::Returning;
+use crate::binder::{Returning, TargetRows};
 use crate::catalog::{Table, TableDef};
 use crate::error::Result;
 use crate::expr::{eval_predicate, Expr};
@@ -83,29 +83,26 @@ pub fn returning_row(
     returning.exprs.iter().map(|e| e.eval(&row, ctx)).collect()
 }
 
-/// The rows an UPDATE or DELETE works on, and what it returns.
-pub struct TargetedWrite<'a> {
-    pub table: &'a Arc<Table>,
-    pub def: &'a Arc<TableDef>,
-    pub access: &'a AccessPath,
-    pub filter: Option<&'a Expr>,
-    pub returning: Option<&'a Returning>,
-}
-
 /// Collects the targets of `write`, then calls `apply` on each; `apply` returns the version
 /// RETURNING reads (the new one for UPDATE, the deleted one for DELETE). Returns the row count
 /// and the RETURNING rows.
 pub fn apply_to_targets(
-    write: TargetedWrite,
+    write: &TargetRows,
     ctx: &EvalContext,
     mut apply: impl FnMut(&Target) -> Result<Arc<RowVersion>>,
 ) -> Result<(u64, Vec<Tuple>)> {
-    let targets = collect_targets(write.table, write.def, write.access, write.filter, ctx)?;
+    let targets = collect_targets(
+        &write.table,
+        &write.def,
+        &write.access,
+        write.filter.as_ref(),
+        ctx,
+    )?;
     let mut returned = Vec::new();
     for target in &targets {
         let version = apply(target)?;
-        if let Some(returning) = write.returning {
-            returned.push(returning_row(returning, write.def, &version, ctx)?);
+        if let Some(returning) = &write.returning {
+            returned.push(returning_row(returning, &write.def, &version, ctx)?);
         }
     }
     Ok((targets.len() as u64, returned))

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::super::EvalContext;
 use super::row::prepare_row;
-use super::{apply_to_targets, primary_key, TargetedWrite};
+use super::{apply_to_targets, primary_key};
 use crate::binder::UpdatePlan;
 use crate::catalog::{Table, TableDef};
 use crate::error::Result;
@@ -18,22 +18,15 @@ pub fn execute_update(
     txn: &mut Transaction,
     ctx: &EvalContext,
 ) -> Result<(u64, Vec<Vec<Value>>)> {
-    let write = TargetedWrite {
-        table: &plan.table,
-        def: &plan.def,
-        access: &plan.access,
-        filter: plan.filter.as_ref(),
-        returning: plan.returning.as_ref(),
-    };
-    apply_to_targets(write, ctx, |target| {
-        let mut values: Vec<Value> = target.row[..plan.def.width()].to_vec();
+    apply_to_targets(&plan.target, ctx, |target| {
+        let mut values: Vec<Value> = target.row[..plan.target.def.width()].to_vec();
         for (position, expr) in &plan.assignments {
             values[*position] = expr.eval(&target.row, ctx)?;
         }
-        let new_values = prepare_row(&plan.def, values, ctx)?;
+        let new_values = prepare_row(&plan.target.def, values, ctx)?;
         replace_row(
-            &plan.table,
-            &plan.def,
+            &plan.target.table,
+            &plan.target.def,
             txn,
             ctx,
             &target.key,
