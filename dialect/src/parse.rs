@@ -26,7 +26,12 @@ pub fn parse(sql: &str) -> Result<Vec<Statement>, ParseError> {
 
 /// Parses text that must hold exactly one statement.
 pub fn parse_one(sql: &str) -> Result<Statement, ParseError> {
-    let mut statements = parse(sql)?;
+    exactly_one(parse(sql)?)
+}
+
+/// The only statement of `statements` (for the `parse*_one` functions); an error when there
+/// are none or several.
+pub(crate) fn exactly_one<T>(mut statements: Vec<T>) -> Result<T, ParseError> {
     match statements.len() {
         1 => Ok(statements.remove(0)),
         0 => Err(ParseError {

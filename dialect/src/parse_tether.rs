@@ -13,7 +13,7 @@ use sqlparser::tokenizer::{Location, Token, TokenWithSpan};
 use crate::alter_view::{is_alter_view_options, parse_alter_view};
 use crate::create_view::parse_create_view;
 use crate::drop_view::parse_drop_view;
-use crate::parse::to_parse_error;
+use crate::parse::{exactly_one, to_parse_error};
 use crate::plain_view::{check_plain_create_view, is_plain_create_view};
 use crate::refresh_view::parse_refresh_view;
 use crate::tokens::{
@@ -76,20 +76,7 @@ pub fn parse_tether(sql: &str) -> Result<Vec<TetherStatement>, ParseError> {
 
 /// Parses text that must hold exactly one statement.
 pub fn parse_tether_one(sql: &str) -> Result<TetherStatement, ParseError> {
-    let mut statements = parse_tether(sql)?;
-    match statements.len() {
-        1 => Ok(statements.remove(0)),
-        0 => Err(ParseError {
-            line: 1,
-            column: 1,
-            message: "empty statement".into(),
-        }),
-        n => Err(ParseError {
-            line: 1,
-            column: 1,
-            message: format!("expected one statement, found {n}"),
-        }),
-    }
+    exactly_one(parse_tether(sql)?)
 }
 
 /// Which parser a statement goes to.

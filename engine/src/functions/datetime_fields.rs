@@ -24,6 +24,27 @@ const MICROS_PER_MINUTE: i64 = 60 * MICROS_PER_SECOND;
 const MICROS_PER_HOUR: i64 = 60 * MICROS_PER_MINUTE;
 const SECONDS_PER_DAY: i64 = 86_400;
 
+/// The overloads of `date_part` or `extract` (`$eval`), one per source type, returning
+/// `$returns`. A date is read as `$date`: `date_part` takes it as a timestamp (PostgreSQL casts
+/// it), `extract` as a date.
+macro_rules! by_source {
+    ($eval:ident -> $returns:ident, date as $date:ident) => {
+        &[
+            fixed(&[Text, TimestampTz], $returns, |a, _| {
+                $eval(a, SourceKind::TimestampTz)
+            }),
+            fixed(&[Text, Timestamp], $returns, |a, _| {
+                $eval(a, SourceKind::Timestamp)
+            }),
+            fixed(&[Text, Date], $returns, |a, _| $eval(a, SourceKind::$date)),
+            fixed(&[Text, Time], $returns, |a, _| $eval(a, SourceKind::Time)),
+            fixed(&[Text, IntervalTy], $returns, |a, _| {
+                $eval(a, SourceKind::Interval)
+            }),
+        ]
+    };
+}
+
 /// `date_trunc`, `date_part` and `extract`.
 pub(super) const FUNCTIONS: &[FunctionDef] = &[
     FunctionDef::new(
@@ -41,40 +62,9 @@ pub(super) const FUNCTIONS: &[FunctionDef] = &[
     ),
     FunctionDef::new(
         &["date_part"],
-        &[
-            fixed(&[Text, TimestampTz], Float64, |a, _| {
-                date_part(a, SourceKind::TimestampTz)
-            }),
-            fixed(&[Text, Timestamp], Float64, |a, _| {
-                date_part(a, SourceKind::Timestamp)
-            }),
-            fixed(&[Text, Date], Float64, |a, _| {
-                date_part(a, SourceKind::Timestamp)
-            }),
-            fixed(&[Text, Time], Float64, |a, _| {
-                date_part(a, SourceKind::Time)
-            }),
-            fixed(&[Text, IntervalTy], Float64, |a, _| {
-                date_part(a, SourceKind::Interval)
-            }),
-        ],
+        by_source!(date_part -> Float64, date as Timestamp),
     ),
-    FunctionDef::new(
-        &["extract"],
-        &[
-            fixed(&[Text, TimestampTz], Numeric, |a, _| {
-                extract(a, SourceKind::TimestampTz)
-            }),
-            fixed(&[Text, Timestamp], Numeric, |a, _| {
-                extract(a, SourceKind::Timestamp)
-            }),
-            fixed(&[Text, Date], Numeric, |a, _| extract(a, SourceKind::Date)),
-            fixed(&[Text, Time], Numeric, |a, _| extract(a, SourceKind::Time)),
-            fixed(&[Text, IntervalTy], Numeric, |a, _| {
-                extract(a, SourceKind::Interval)
-            }),
-        ],
-    ),
+    FunctionDef::new(&["extract"], by_source!(extract -> Numeric, date as Date)),
 ];
 
 /// A unit of `date_trunc`, `date_part` and `extract`.
@@ -460,16 +450,26 @@ fn field(args: &[Value], kind: SourceKind) -> Result<FieldValue> {
     value.ok_or_else(|| unsupported(&unit_text, kind.type_name()))
 }
 
-fn timestamp_field(t: NaiveDateTime, unit: Unit, with_time_zone: bool) -> Option<FieldValue> {
+/// The time-of-day units of a time (or of a timestamp's time); `None` for any other unit.
+fn clock_field(t: NaiveTime, unit: Unit) -> Option<FieldValue> {
     let micros_of_minute =
         i64::from(t.second()) * MICROS_PER_SECOND + i64::from(t.nanosecond() / 1000);
-    let year = sql_year(t.year());
     match unit {
         Unit::Microseconds => exact(micros_of_minute),
         Unit::Milliseconds => scaled(micros_of_minute, 3),
         Unit::Second => scaled(micros_of_minute, 6),
         Unit::Minute => exact(i64::from(t.minute())),
         Unit::Hour => exact(i64::from(t.hour())),
+        _ => None,
+    }
+}
+
+fn timestamp_field(t: NaiveDateTime, unit: Unit, with_time_zone: bool) -> Option<FieldValue> {
+    let year = sql_year(t.year());
+    match unit {
+        Unit::Microseconds | Unit::Milliseconds | Unit::Second | Unit::Minute | Unit::Hour => {
+            clock_field(t.time(), unit)
+        }
         Unit::Day => exact(i64::from(t.day())),
         Unit::Month => exact(i64::from(t.month())),
         Unit::Quarter => exact(i64::from((t.month() - 1) / 3 + 1)),
@@ -518,20 +518,13 @@ fn date_field(d: NaiveDate, unit: Unit) -> Option<FieldValue> {
 }
 
 fn time_field(t: NaiveTime, unit: Unit) -> Option<FieldValue> {
-    let micros_of_minute =
-        i64::from(t.second()) * MICROS_PER_SECOND + i64::from(t.nanosecond() / 1000);
     match unit {
-        Unit::Microseconds => exact(micros_of_minute),
-        Unit::Milliseconds => scaled(micros_of_minute, 3),
-        Unit::Second => scaled(micros_of_minute, 6),
-        Unit::Minute => exact(i64::from(t.minute())),
-        Unit::Hour => exact(i64::from(t.hour())),
         Unit::Epoch => scaled(
             i64::from(t.num_seconds_from_midnight()) * MICROS_PER_SECOND
                 + i64::from(t.nanosecond() / 1000),
             6,
         ),
-        _ => None,
+        _ => clock_field(t, unit),
     }
 }
 
@@ -644,49 +637,43 @@ mod tests {
 
     #[test]
     fn date_trunc_timestamp_every_unit() {
+        let day = |y, mo, d| ts(y, mo, d, 0, 0, 0, 0);
         let t = sample();
-        assert_eq!(trunc("microseconds", t.clone()), t);
-        assert_eq!(
-            trunc("milliseconds", t.clone()),
-            ts(2001, 2, 16, 20, 38, 40, 123_000)
-        );
-        assert_eq!(trunc("second", t.clone()), ts(2001, 2, 16, 20, 38, 40, 0));
-        assert_eq!(trunc("minute", t.clone()), ts(2001, 2, 16, 20, 38, 0, 0));
-        assert_eq!(trunc("hour", t.clone()), ts(2001, 2, 16, 20, 0, 0, 0));
-        assert_eq!(trunc("day", t.clone()), ts(2001, 2, 16, 0, 0, 0, 0));
-        assert_eq!(trunc("week", t.clone()), ts(2001, 2, 12, 0, 0, 0, 0));
-        assert_eq!(trunc("month", t.clone()), ts(2001, 2, 1, 0, 0, 0, 0));
-        assert_eq!(trunc("quarter", t.clone()), ts(2001, 1, 1, 0, 0, 0, 0));
-        assert_eq!(
-            trunc("quarter", ts(2001, 12, 31, 1, 0, 0, 0)),
-            ts(2001, 10, 1, 0, 0, 0, 0)
-        );
-        assert_eq!(trunc("year", t.clone()), ts(2001, 1, 1, 0, 0, 0, 0));
-        assert_eq!(trunc("decade", t.clone()), ts(2000, 1, 1, 0, 0, 0, 0));
-        assert_eq!(trunc("century", t.clone()), ts(2001, 1, 1, 0, 0, 0, 0));
-        assert_eq!(
-            trunc("century", ts(2000, 12, 31, 0, 0, 0, 0)),
-            ts(1901, 1, 1, 0, 0, 0, 0)
-        );
-        assert_eq!(trunc("millennium", t.clone()), ts(2001, 1, 1, 0, 0, 0, 0));
-        assert_eq!(
-            trunc("millennium", ts(2000, 6, 1, 0, 0, 0, 0)),
-            ts(1001, 1, 1, 0, 0, 0, 0)
-        );
-        // Week starts on Monday, possibly in the previous year.
-        assert_eq!(
-            trunc("week", ts(2021, 1, 1, 0, 0, 0, 0)),
-            ts(2020, 12, 28, 0, 0, 0, 0)
-        );
-        // BC years: 1 BC is chrono's year 0.
-        assert_eq!(
-            trunc("century", ts(0, 6, 1, 0, 0, 0, 0)),
-            ts(-99, 1, 1, 0, 0, 0, 0)
-        );
-        assert_eq!(
-            trunc("decade", ts(-5, 6, 1, 0, 0, 0, 0)),
-            ts(-10, 1, 1, 0, 0, 0, 0)
-        );
+        let of_sample = [
+            ("microseconds", t.clone()),
+            ("milliseconds", ts(2001, 2, 16, 20, 38, 40, 123_000)),
+            ("second", ts(2001, 2, 16, 20, 38, 40, 0)),
+            ("minute", ts(2001, 2, 16, 20, 38, 0, 0)),
+            ("hour", ts(2001, 2, 16, 20, 0, 0, 0)),
+            ("day", day(2001, 2, 16)),
+            ("week", day(2001, 2, 12)),
+            ("month", day(2001, 2, 1)),
+            ("quarter", day(2001, 1, 1)),
+            ("year", day(2001, 1, 1)),
+            ("decade", day(2000, 1, 1)),
+            ("century", day(2001, 1, 1)),
+            ("millennium", day(2001, 1, 1)),
+        ];
+        for (unit, expected) in of_sample {
+            assert_eq!(trunc(unit, t.clone()), expected, "{unit}");
+        }
+        let others = [
+            ("quarter", ts(2001, 12, 31, 1, 0, 0, 0), day(2001, 10, 1)),
+            ("century", day(2000, 12, 31), day(1901, 1, 1)),
+            ("millennium", day(2000, 6, 1), day(1001, 1, 1)),
+            // Week starts on Monday, possibly in the previous year.
+            ("week", day(2021, 1, 1), day(2020, 12, 28)),
+            // BC years: 1 BC is chrono's year 0.
+            ("century", day(0, 6, 1), day(-99, 1, 1)),
+            ("decade", day(-5, 6, 1), day(-10, 1, 1)),
+        ];
+        for (unit, source, expected) in others {
+            assert_eq!(
+                trunc(unit, source.clone()),
+                expected,
+                "{unit} of {source:?}"
+            );
+        }
     }
 
     #[test]

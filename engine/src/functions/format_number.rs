@@ -17,7 +17,7 @@ use bigdecimal::RoundingMode;
 use super::args::{decimal, decimal_text, float64, int64, text};
 use super::signature::Ty::{Float32, Float64, Int32, Int64, Numeric, Text};
 use super::signature::{fixed, FunctionDef};
-use super::template::longest_keyword;
+use super::template::{literal_text, longest_keyword, ordinal_suffix};
 use crate::error::{Error, Result};
 use crate::types::{Decimal, Value};
 
@@ -177,23 +177,7 @@ impl Template {
                 rest = rest.get(name.len()..).unwrap_or("");
                 continue;
             }
-            let mut chars = rest.chars();
-            let Some(c) = chars.next() else { break };
-            if c == '"' {
-                loop {
-                    match chars.next() {
-                        None | Some('"') => break,
-                        Some('\\') => t.tokens.push(Token::Literal(chars.next().unwrap_or('\\'))),
-                        Some(other) => t.tokens.push(Token::Literal(other)),
-                    }
-                }
-            } else if c == '\\' && chars.as_str().starts_with('"') {
-                chars.next();
-                t.tokens.push(Token::Literal('"'));
-            } else {
-                t.tokens.push(Token::Literal(c));
-            }
-            rest = chars.as_str();
+            rest = literal_text(rest, |c, _| t.tokens.push(Token::Literal(c)));
         }
         Ok(t)
     }
@@ -531,29 +515,6 @@ fn overflow_digits(t: &Template) -> String {
     format!("{}.{}", "#".repeat(pre), "#".repeat(post))
 }
 
-/// The English ordinal suffix for a number's last digits.
-fn ordinal(digits: &str, upper: bool) -> &'static str {
-    let mut tail = digits.chars().rev();
-    let last = tail.next();
-    let suffix = if tail.next() == Some('1') {
-        "th"
-    } else {
-        match last {
-            Some('1') => "st",
-            Some('2') => "nd",
-            Some('3') => "rd",
-            _ => "th",
-        }
-    };
-    match (upper, suffix) {
-        (false, s) => s,
-        (true, "st") => "ST",
-        (true, "nd") => "ND",
-        (true, "rd") => "RD",
-        (true, _) => "TH",
-    }
-}
-
 /// The state of PostgreSQL's `NUM_processor` while it walks the template.
 struct Processor<'a> {
     t: &'a Template,
@@ -637,7 +598,7 @@ impl Processor<'_> {
                     let first = p.number.first().copied();
                     if first != Some('#') && !negative && !t.decimal {
                         let digits: String = p.number.iter().collect();
-                        p.out.push_str(ordinal(&digits, upper));
+                        p.out.push_str(ordinal_suffix(&digits, upper));
                     }
                 }
                 Token::Key(NumKey::Minus) => {

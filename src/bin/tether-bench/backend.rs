@@ -54,9 +54,33 @@ pub trait Backend {
     ) -> BenchResult<usize>;
     /// Runs a statement without a result set; returns the rows affected.
     fn exec(&mut self, stmt: StmtId, params: &[Param]) -> BenchResult<u64>;
-    /// Runs `stmt` once per parameter set inside one explicit transaction (BEGIN ... COMMIT);
-    /// returns the total rows affected.
-    fn exec_txn(&mut self, stmt: StmtId, params: &[Vec<Param>]) -> BenchResult<u64>;
+    /// Runs BEGIN, COMMIT or ROLLBACK (prepared once by the backend).
+    fn control(&mut self, step: TxnControl) -> BenchResult<()>;
+    /// Runs `stmt` once per parameter set inside one explicit transaction (BEGIN ... COMMIT,
+    /// or ROLLBACK at the first error); returns the total rows affected.
+    fn exec_txn(&mut self, stmt: StmtId, params: &[Vec<Param>]) -> BenchResult<u64> {
+        self.control(TxnControl::Begin)?;
+        let mut total = 0;
+        for p in params {
+            match self.exec(stmt, p) {
+                Ok(n) => total += n,
+                Err(e) => {
+                    let _ = self.control(TxnControl::Rollback);
+                    return Err(e);
+                }
+            }
+        }
+        self.control(TxnControl::Commit)?;
+        Ok(total)
+    }
+}
+
+/// A transaction-control statement, run by [`Backend::control`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TxnControl {
+    Begin,
+    Commit,
+    Rollback,
 }
 
 /// Receives materialised rows; [`Canon`] conversion only happens in the verification pass.

@@ -6,7 +6,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, Statement};
 
 use crate::backend::{
-    dollar_to_question, Backend, BenchResult, Canon, Flavor, Param, RowSink, StmtId,
+    dollar_to_question, Backend, BenchResult, Canon, Flavor, Param, RowSink, StmtId, TxnControl,
 };
 use crate::harness::{self, Contender, RunArgs};
 use crate::tether_backend::TetherBackend;
@@ -152,19 +152,12 @@ impl Backend for SqliteBackend {
         stmt.raw_execute().map(|n| n as u64).map_err(err)
     }
 
-    fn exec_txn(&mut self, stmt: StmtId, params: &[Vec<Param>]) -> BenchResult<u64> {
-        self.begin.raw_execute().map_err(err)?;
-        let mut total = 0;
-        for p in params {
-            match self.exec(stmt, p) {
-                Ok(n) => total += n,
-                Err(e) => {
-                    let _ = self.rollback.raw_execute();
-                    return Err(e);
-                }
-            }
-        }
-        self.commit.raw_execute().map_err(err)?;
-        Ok(total)
+    fn control(&mut self, step: TxnControl) -> BenchResult<()> {
+        let stmt = match step {
+            TxnControl::Begin => &mut self.begin,
+            TxnControl::Commit => &mut self.commit,
+            TxnControl::Rollback => &mut self.rollback,
+        };
+        stmt.raw_execute().map(|_| ()).map_err(err)
     }
 }

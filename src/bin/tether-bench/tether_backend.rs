@@ -4,10 +4,10 @@
 
 use std::hint::black_box;
 
-use tether::{Database, PreparedStatement, Session, Value};
+use tether::{Database, PreparedStatement, QueryResult, Session, Value};
 use tokio::runtime::Runtime;
 
-use crate::backend::{Backend, BenchResult, Canon, Flavor, Param, RowSink, StmtId};
+use crate::backend::{Backend, BenchResult, Canon, Flavor, Param, RowSink, StmtId, TxnControl};
 
 pub struct TetherBackend {
     rt: Runtime,
@@ -44,6 +44,17 @@ impl TetherBackend {
         })
     }
 
+    /// Runs the prepared statement `stmt` with `params`, converted into the reused buffer.
+    fn exec_prepared(&mut self, stmt: StmtId, params: &[Param]) -> BenchResult<QueryResult> {
+        self.bind(params);
+        execute(
+            &self.rt,
+            &mut self.session,
+            &self.stmts[stmt.0],
+            &self.params,
+        )
+    }
+
     fn bind(&mut self, params: &[Param]) {
         self.params.clear();
         self.params.extend(params.iter().map(|p| match p {
@@ -52,6 +63,17 @@ impl TetherBackend {
             Param::Text(s) => Value::from(s.as_str()),
         }));
     }
+}
+
+/// Runs `stmt` with `params` on `session`, driven by `rt`.
+fn execute(
+    rt: &Runtime,
+    session: &mut Session,
+    stmt: &PreparedStatement,
+    params: &[Value],
+) -> BenchResult<QueryResult> {
+    rt.block_on(session.execute_prepared(stmt, params))
+        .map_err(err)
 }
 
 fn err(e: tether::Error) -> String {
@@ -103,12 +125,7 @@ impl Backend for TetherBackend {
         params: &[Param],
         sink: &mut dyn RowSink,
     ) -> BenchResult<usize> {
-        self.bind(params);
-        let session = &mut self.session;
-        let result = self
-            .rt
-            .block_on(session.execute_prepared(&self.stmts[stmt.0], &self.params))
-            .map_err(err)?;
+        let result = self.exec_prepared(stmt, params)?;
         let n = result.rows.len();
         if sink.wants_canon() {
             for row in &result.rows {
@@ -121,39 +138,15 @@ impl Backend for TetherBackend {
     }
 
     fn exec(&mut self, stmt: StmtId, params: &[Param]) -> BenchResult<u64> {
-        self.bind(params);
-        let session = &mut self.session;
-        let result = self
-            .rt
-            .block_on(session.execute_prepared(&self.stmts[stmt.0], &self.params))
-            .map_err(err)?;
-        Ok(result.rows_affected())
+        Ok(self.exec_prepared(stmt, params)?.rows_affected())
     }
 
-    fn exec_txn(&mut self, stmt: StmtId, params: &[Vec<Param>]) -> BenchResult<u64> {
-        {
-            let session = &mut self.session;
-            self.rt
-                .block_on(session.execute_prepared(&self.begin, &[]))
-                .map_err(err)?;
-        }
-        let mut total = 0;
-        for p in params {
-            match self.exec(stmt, p) {
-                Ok(n) => total += n,
-                Err(e) => {
-                    let session = &mut self.session;
-                    let _ = self
-                        .rt
-                        .block_on(session.execute_prepared(&self.rollback, &[]));
-                    return Err(e);
-                }
-            }
-        }
-        let session = &mut self.session;
-        self.rt
-            .block_on(session.execute_prepared(&self.commit, &[]))
-            .map_err(err)?;
-        Ok(total)
+    fn control(&mut self, step: TxnControl) -> BenchResult<()> {
+        let stmt = match step {
+            TxnControl::Begin => &self.begin,
+            TxnControl::Commit => &self.commit,
+            TxnControl::Rollback => &self.rollback,
+        };
+        execute(&self.rt, &mut self.session, stmt, &[]).map(|_| ())
     }
 }

@@ -1,6 +1,16 @@
+//! The date, time and offset that the fields read by `to_date`/`to_timestamp` describe
+//! (PostgreSQL's `do_to_timestamp`).
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Weekday};
+
+use super::from_char::FromChar;
+use super::patterns::Calendar;
+use crate::error::{Error, Result};
+use crate::functions::datetime::days_in_month;
+
 /// The date and time `fields` describe (PostgreSQL's `do_to_timestamp`), and the time zone
 /// offset east of UTC in seconds, if one was given.
-fn assemble(fields: &FromChar, input: &str) -> Result<(NaiveDateTime, Option<i64>)> {
+pub(super) fn assemble(fields: &FromChar, input: &str) -> Result<(NaiveDateTime, Option<i64>)> {
     let out_of_range =
         || Error::InvalidDatetime(format!("date/time field value out of range: \"{input}\""));
     let (mut hour, mut minute, mut second) = (0, 0, 0);

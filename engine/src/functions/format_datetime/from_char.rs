@@ -1,30 +1,40 @@
+//! The reading half of `to_date`/`to_timestamp` (PostgreSQL's `DCH_from_char`): walks the
+//! template over the input and collects each pattern's value into [`FromChar`].
+
+use super::patterns::{
+    parse_template, Calendar, Key, Node, DAYS, DAYS_SHORT, ERA, ERA_DOTS, MERIDIEM, MERIDIEM_DOTS,
+    MONTHS, MONTHS_SHORT, ROMAN_MONTHS,
+};
+use super::scanner::{read_field_integer, read_integer, read_name, Scanner};
+use crate::error::{Error, Result};
+
 /// The fields read from the input by `to_date`/`to_timestamp`; zero means "not given", as in
 /// PostgreSQL.
 #[derive(Default)]
-struct FromChar {
-    calendar: Option<Calendar>,
-    year: i64,
-    year_size: u8,
-    bc: bool,
-    century: i64,
-    month: i64,
-    day: i64,
-    day_of_year: i64,
-    week: i64,
-    week_of_month: i64,
-    weekday: i64,
-    hour: i64,
-    twelve_hour: bool,
-    pm: bool,
-    minute: i64,
-    second: i64,
-    seconds_of_day: i64,
-    millis: i64,
-    micros: i64,
-    julian: i64,
-    tz_sign: i64,
-    tz_hours: i64,
-    tz_minutes: i64,
+pub(super) struct FromChar {
+    pub(super) calendar: Option<Calendar>,
+    pub(super) year: i64,
+    pub(super) year_size: u8,
+    pub(super) bc: bool,
+    pub(super) century: i64,
+    pub(super) month: i64,
+    pub(super) day: i64,
+    pub(super) day_of_year: i64,
+    pub(super) week: i64,
+    pub(super) week_of_month: i64,
+    pub(super) weekday: i64,
+    pub(super) hour: i64,
+    pub(super) twelve_hour: bool,
+    pub(super) pm: bool,
+    pub(super) minute: i64,
+    pub(super) second: i64,
+    pub(super) seconds_of_day: i64,
+    pub(super) millis: i64,
+    pub(super) micros: i64,
+    pub(super) julian: i64,
+    pub(super) tz_sign: i64,
+    pub(super) tz_hours: i64,
+    pub(super) tz_minutes: i64,
 }
 
 /// Stores a parsed field, refusing a second, different value for it.
@@ -39,7 +49,7 @@ fn set_field(field: &mut i64, value: i64, pattern: &str) -> Result<()> {
 }
 
 /// PostgreSQL's rule for years with fewer than four digits: the one nearest to 2020.
-fn adjust_partial_year(year: i64) -> i64 {
+pub(super) fn adjust_partial_year(year: i64) -> i64 {
     match year {
         y if y < 70 => y + 2000,
         y if y < 100 => y + 1900,
@@ -66,10 +76,10 @@ fn next_is_separator(nodes: &[Node<'_>], index: usize) -> bool {
 }
 
 /// Reads `input` according to `template` (PostgreSQL's `DCH_from_char`).
-fn read_fields(input: &str, template: &str) -> Result<FromChar> {
+pub(super) fn read_fields(input: &str, template: &str) -> Result<FromChar> {
     let nodes = parse_template(template);
     let mut out = FromChar::default();
-    let mut scanner = Scanner { input, position: 0 };
+    let mut scanner = Scanner::new(input);
     let mut fixed_format = false;
     let mut extra_skip: i64 = 0;
     for (index, node) in nodes.iter().enumerate() {
@@ -214,32 +224,7 @@ fn read_field(
             out.tz_minutes = read_field_integer(scanner, 2, false, name)?.0;
         }
         Key::YearComma => {
-            let (thousands, _) = read_integer(scanner.rest());
-            let (_, used) = read_integer(scanner.rest());
-            if used == 0 {
-                return Err(Error::InvalidDatetime(
-                    "invalid input string for \"Y,YYY\"".into(),
-                ));
-            }
-            scanner.advance_bytes(used);
-            if scanner.peek() != Some(',') {
-                return Err(Error::InvalidDatetime(
-                    "invalid input string for \"Y,YYY\"".into(),
-                ));
-            }
-            scanner.advance();
-            let (units, used) = read_integer(scanner.rest());
-            if used == 0 {
-                return Err(Error::InvalidDatetime(
-                    "invalid input string for \"Y,YYY\"".into(),
-                ));
-            }
-            scanner.advance_bytes(used);
-            set_field(
-                &mut out.year,
-                thousands.saturating_mul(1000).saturating_add(units),
-                name,
-            )?;
+            set_field(&mut out.year, read_year_comma(scanner)?, name)?;
             out.year_size = 4;
         }
         Key::Year(size) | Key::IsoYear(size) => {
@@ -289,6 +274,26 @@ fn read_field(
         Key::FixedFormat => {}
     }
     Ok(())
+}
+
+/// Reads `Y,YYY`: the thousands, a comma, then the rest of the year.
+fn read_year_comma(scanner: &mut Scanner<'_>) -> Result<i64> {
+    let invalid = || Error::InvalidDatetime("invalid input string for \"Y,YYY\"".into());
+    let number = |scanner: &mut Scanner<'_>| {
+        let (value, used) = read_integer(scanner.rest());
+        if used == 0 {
+            return Err(invalid());
+        }
+        scanner.advance_bytes(used);
+        Ok(value)
+    };
+    let thousands = number(scanner)?;
+    if scanner.peek() != Some(',') {
+        return Err(invalid());
+    }
+    scanner.advance();
+    let units = number(scanner)?;
+    Ok(thousands.saturating_mul(1000).saturating_add(units))
 }
 
 fn set_month(out: &mut FromChar, index: usize, name: &str) -> Result<()> {

@@ -1,7 +1,7 @@
 //! The date/time template language: the English names, the pattern table and its lookup, and
 //! [`parse_template`], which turns a template into [`Node`]s for formatting and parsing alike.
 
-use crate::functions::template::longest_keyword;
+use crate::functions::template::{literal_text, longest_keyword};
 
 pub(super) const MONTHS: [&str; 12] = [
     "January",
@@ -287,37 +287,17 @@ pub(super) fn parse_template(template: &str) -> Vec<Node<'_>> {
             });
             continue;
         }
-        let mut chars = rest.chars();
-        let Some(c) = chars.next() else { break };
-        if c == '"' {
-            // Quoted text; a backslash quotes the next character.
-            loop {
-                match chars.next() {
-                    None | Some('"') => break,
-                    Some('\\') => match chars.next() {
-                        Some(quoted) => nodes.push(Node::Literal(quoted)),
-                        None => nodes.push(Node::Literal('\\')),
-                    },
-                    Some(other) => nodes.push(Node::Literal(other)),
-                }
-            }
-            rest = chars.as_str();
-            continue;
-        }
-        let c = if c == '\\' && chars.as_str().starts_with('"') {
-            chars.next();
-            '"'
-        } else {
-            c
-        };
-        nodes.push(if c.is_ascii_punctuation() {
-            Node::Separator(c)
-        } else if c.is_whitespace() {
-            Node::Space(c)
-        } else {
-            Node::Literal(c)
+        rest = literal_text(rest, |c, quoted| {
+            nodes.push(if quoted {
+                Node::Literal(c)
+            } else if c.is_ascii_punctuation() {
+                Node::Separator(c)
+            } else if c.is_whitespace() {
+                Node::Space(c)
+            } else {
+                Node::Literal(c)
+            });
         });
-        rest = chars.as_str();
     }
     nodes
 }

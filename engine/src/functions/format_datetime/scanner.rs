@@ -1,31 +1,40 @@
+//! Reading `to_date`/`to_timestamp` input: a [`Scanner`] over the text, integers as C's
+//! `strtol` reads them, and names from a list.
+
+use crate::error::{Error, Result};
+
 /// A cursor over the input text.
-struct Scanner<'a> {
+pub(super) struct Scanner<'a> {
     input: &'a str,
     position: usize,
 }
 
 impl<'a> Scanner<'a> {
-    fn rest(&self) -> &'a str {
+    pub(super) fn new(input: &'a str) -> Scanner<'a> {
+        Scanner { input, position: 0 }
+    }
+
+    pub(super) fn rest(&self) -> &'a str {
         self.input.get(self.position..).unwrap_or("")
     }
 
-    fn peek(&self) -> Option<char> {
+    pub(super) fn peek(&self) -> Option<char> {
         self.rest().chars().next()
     }
 
-    fn previous(&self) -> Option<char> {
+    pub(super) fn previous(&self) -> Option<char> {
         self.input
             .get(..self.position)
             .and_then(|before| before.chars().next_back())
     }
 
-    fn advance(&mut self) {
+    pub(super) fn advance(&mut self) {
         if let Some(c) = self.peek() {
             self.position += c.len_utf8();
         }
     }
 
-    fn skip_spaces(&mut self) -> usize {
+    pub(super) fn skip_spaces(&mut self) -> usize {
         let mut count = 0;
         while self.peek().is_some_and(char::is_whitespace) {
             self.advance();
@@ -34,19 +43,19 @@ impl<'a> Scanner<'a> {
         count
     }
 
-    fn advance_bytes(&mut self, bytes: usize) {
+    pub(super) fn advance_bytes(&mut self, bytes: usize) {
         self.position = (self.position + bytes).min(self.input.len());
     }
 }
 
-fn invalid_value(input: &str, pattern: &str) -> Error {
+pub(super) fn invalid_value(input: &str, pattern: &str) -> Error {
     let shown: String = input.chars().take_while(|c| !c.is_whitespace()).collect();
     Error::InvalidDatetime(format!("invalid value \"{shown}\" for \"{pattern}\""))
 }
 
 /// `strtol`: optional white space and sign, then digits. Returns the value and the number of
 /// bytes read (0 when there are no digits).
-fn read_integer(text: &str) -> (i64, usize) {
+pub(super) fn read_integer(text: &str) -> (i64, usize) {
     let trimmed = text.trim_start();
     let mut used = text.len() - trimmed.len();
     let mut chars = trimmed.chars().peekable();
@@ -71,7 +80,7 @@ fn read_integer(text: &str) -> (i64, usize) {
 
 /// Reads the integer of a numeric pattern: as many digits as there are when `FM` is given or
 /// the next template node is not a number, else exactly `width` characters.
-fn read_field_integer(
+pub(super) fn read_field_integer(
     scanner: &mut Scanner<'_>,
     width: usize,
     greedy: bool,
@@ -111,7 +120,7 @@ fn read_field_integer(
 }
 
 /// Matches the input against `names` case-insensitively; returns the index of the first match.
-fn read_name(scanner: &mut Scanner<'_>, names: &[&str], pattern: &str) -> Result<usize> {
+pub(super) fn read_name(scanner: &mut Scanner<'_>, names: &[&str], pattern: &str) -> Result<usize> {
     let rest = scanner.rest();
     for (index, name) in names.iter().enumerate() {
         let matches = rest

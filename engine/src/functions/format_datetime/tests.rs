@@ -1,7 +1,15 @@
-use super::super::test_support::{
+//! Tests of `to_char` for dates, timestamps and intervals, `to_date` and `to_timestamp`.
+
+use chrono::NaiveDateTime;
+
+use super::from_char::adjust_partial_year;
+use super::patterns::{parse_template, Key, Node};
+use super::scanner::read_integer;
+use crate::error::Result;
+use crate::functions::test_support::{
     call, date, iv, naive, sample_timestamp as sample, text as t, to_char as fmt, ts,
 };
-use super::*;
+use crate::types::Value;
 
 #[test]
 fn to_char_numeric_patterns() {
@@ -113,8 +121,10 @@ fn parse_ts(input: &str, template: &str) -> Result<Value> {
     call("to_timestamp", &[t(input), t(template)])
 }
 
-fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, us: u32) -> Value {
-    Value::TimestampTz(naive(y, mo, d, h, mi, s, us).and_utc())
+/// The timestamptz whose UTC time is `text` (`YYYY-MM-DD HH:MM:SS[.ffffff]`).
+fn utc(text: &str) -> Value {
+    let time = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").unwrap();
+    Value::TimestampTz(time.and_utc())
 }
 
 #[test]
@@ -177,50 +187,50 @@ fn to_timestamp_reads_times_and_zones() {
         (
             "2024-03-05 14:30:15",
             "YYYY-MM-DD HH24:MI:SS",
-            (2024, 3, 5, 14, 30, 15, 0),
+            "2024-03-05 14:30:15",
         ),
         (
             "2024-03-05 02:30 PM",
             "YYYY-MM-DD HH:MI AM",
-            (2024, 3, 5, 14, 30, 0, 0),
+            "2024-03-05 14:30:00",
         ),
         (
             "2024-03-05 12:30 a.m.",
             "YYYY-MM-DD HH12:MI a.m.",
-            (2024, 3, 5, 0, 30, 0, 0),
+            "2024-03-05 00:30:00",
         ),
         (
             "2024-03-05 10:00:00.5",
             "YYYY-MM-DD HH24:MI:SS.MS",
-            (2024, 3, 5, 10, 0, 0, 500_000),
+            "2024-03-05 10:00:00.5",
         ),
-        ("10:00:00.000123", "HH24:MI:SS.US", (0, 1, 1, 10, 0, 0, 123)),
         (
-            "10:00:00.12",
-            "HH24:MI:SS.FF3",
-            (0, 1, 1, 10, 0, 0, 120_000),
+            "10:00:00.000123",
+            "HH24:MI:SS.US",
+            "0000-01-01 10:00:00.000123",
         ),
+        ("10:00:00.12", "HH24:MI:SS.FF3", "0000-01-01 10:00:00.12"),
         (
             "2024-03-05 10:00 +02",
             "YYYY-MM-DD HH24:MI TZH",
-            (2024, 3, 5, 8, 0, 0, 0),
+            "2024-03-05 08:00:00",
         ),
         (
             "2024-03-05 10:00 -05:30",
             "YYYY-MM-DD HH24:MI OF",
-            (2024, 3, 5, 15, 30, 0, 0),
+            "2024-03-05 15:30:00",
         ),
         (
             "2024-03-05 10:00 UTC",
             "YYYY-MM-DD HH24:MI TZ",
-            (2024, 3, 5, 10, 0, 0, 0),
+            "2024-03-05 10:00:00",
         ),
-        ("37800", "SSSS", (0, 1, 1, 10, 30, 0, 0)),
+        ("37800", "SSSS", "0000-01-01 10:30:00"),
     ];
-    for (input, template, (y, mo, d, h, mi, s, us)) in cases {
+    for (input, template, expected) in cases {
         assert_eq!(
             parse_ts(input, template).unwrap(),
-            utc(y, mo, d, h, mi, s, us),
+            utc(expected),
             "{input} / {template}"
         );
     }
@@ -239,7 +249,7 @@ fn round_trips_through_to_char() {
     let formatted = fmt(sample(), template);
     assert_eq!(
         parse_ts(&formatted, template).unwrap(),
-        utc(2001, 2, 16, 20, 38, 40, 123_456)
+        utc("2001-02-16 20:38:40.123456")
     );
 }
 

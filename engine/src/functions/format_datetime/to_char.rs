@@ -1,6 +1,22 @@
+//! `to_char` for dates, timestamps and intervals: the value's [`Parts`] and the text of each
+//! template pattern.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+
+use super::patterns::{
+    parse_template, Key, Node, DAYS, DAYS_SHORT, ERA, ERA_DOTS, MERIDIEM, MERIDIEM_DOTS, MONTHS,
+    MONTHS_SHORT, ROMAN_MONTHS,
+};
+use crate::error::{Error, Result};
+use crate::functions::args::text;
+use crate::functions::datetime_fields::julian_day;
+use crate::functions::template::ordinal_suffix;
+use crate::types::datetime::Interval;
+use crate::types::Value;
+
 /// The fields of the value being formatted. For an interval the fields are its own (years,
 /// months of the year, days, hours...) and `date` is `None`.
-struct Parts {
+pub(super) struct Parts {
     year: i64,
     month: i64,
     day: i64,
@@ -16,7 +32,7 @@ struct Parts {
 }
 
 impl Parts {
-    fn of_timestamp(t: NaiveDateTime, with_time_zone: bool) -> Parts {
+    pub(super) fn of_timestamp(t: NaiveDateTime, with_time_zone: bool) -> Parts {
         Parts {
             year: i64::from(t.year()),
             month: i64::from(t.month()),
@@ -31,7 +47,7 @@ impl Parts {
         }
     }
 
-    fn of_interval(value: Interval) -> Parts {
+    pub(super) fn of_interval(value: Interval) -> Parts {
         let months = i64::from(value.months);
         let time = value.micros;
         let (year, month, day) = (months / 12, months % 12, i64::from(value.days));
@@ -73,30 +89,6 @@ fn padded(value: i64, width: usize, fill: bool) -> String {
     }
 }
 
-/// The English ordinal suffix for the number ending `digits`.
-fn ordinal_suffix(digits: &str, upper: bool) -> &'static str {
-    let mut tail = digits.chars().rev();
-    let last = tail.next();
-    let teen = tail.next() == Some('1');
-    let suffix = match last {
-        _ if teen => "th",
-        Some('1') => "st",
-        Some('2') => "nd",
-        Some('3') => "rd",
-        _ => "th",
-    };
-    if upper {
-        match suffix {
-            "st" => "ST",
-            "nd" => "ND",
-            "rd" => "RD",
-            _ => "TH",
-        }
-    } else {
-        suffix
-    }
-}
-
 /// A name left-justified to 9 characters unless `FM`.
 fn name(text: String, fill: bool) -> String {
     if fill {
@@ -116,7 +108,7 @@ fn pick<'a>(names: &[&'a str], one_based: i64) -> &'a str {
 }
 
 /// `to_char(value, template)`; NULL for an empty template.
-fn format_value(args: &[Value], parts: Parts) -> Result<Value> {
+pub(super) fn format_value(args: &[Value], parts: Parts) -> Result<Value> {
     let template = text(args, 1)?;
     if template.is_empty() {
         return Ok(Value::Null);
