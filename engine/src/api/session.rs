@@ -312,6 +312,7 @@ impl Session {
     /// Undoes a transaction: row writes, then catalog changes, newest first.
     fn rollback(&self, txn: Transaction) {
         let id = txn.id();
+        self.db.shared.txns.end(&txn);
         for write in txn.writes.iter().rev() {
             match write {
                 WriteRecord::Created {
@@ -322,7 +323,7 @@ impl Session {
                     version.mark_aborted();
                     table.data.write().remove_version(key, version);
                 }
-                WriteRecord::Deleted { version } => version.release_delete(id),
+                WriteRecord::Deleted { version, .. } => version.release_delete(id),
             }
         }
         if txn.catalog_undo.is_empty() {

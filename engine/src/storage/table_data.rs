@@ -201,6 +201,37 @@ impl TableData {
         }
     }
 
+    /// Drops the versions of `key` that no snapshot at or after `horizon` can see, their index
+    /// entries (unless a remaining version still has the same index values), and the key itself
+    /// once no version is left.
+    pub fn prune(&mut self, def: &TableDef, key: &[Value], horizon: u64) {
+        let Some(chain) = self.rows.get_mut(key) else {
+            return;
+        };
+        if !chain.iter().any(|v| v.is_dead(horizon)) {
+            return;
+        }
+        let (dead, live): (Chain, Chain) = chain.drain(..).partition(|v| v.is_dead(horizon));
+        *chain = live;
+        let emptied = chain.is_empty();
+        for (index_def, data) in def.indexes.iter().zip(self.indexes.iter_mut()) {
+            for version in &dead {
+                let entry = IndexData::entry(def, &index_def.columns, &version.values, key);
+                let still_used = self.rows.get(key).is_some_and(|chain| {
+                    chain
+                        .iter()
+                        .any(|v| IndexData::entry(def, &index_def.columns, &v.values, key) == entry)
+                });
+                if !still_used {
+                    data.entries.remove(&entry);
+                }
+            }
+        }
+        if emptied {
+            self.rows.remove(key);
+        }
+    }
+
     /// Adds index entries for every version of every row to a new index.
     pub fn build_index(&self, def: &TableDef, columns: &[usize]) -> IndexData {
         let mut index = IndexData::default();

@@ -143,4 +143,14 @@ impl RowVersion {
     pub fn deleted_by(&self, txn: TxnId) -> bool {
         self.xmax() == txn
     }
+
+    /// True if the version can never be seen again: its deletion committed at or before
+    /// `horizon` (the oldest snapshot still in use), or its creator rolled back.
+    pub fn is_dead(&self, horizon: u64) -> bool {
+        if self.created.load(Ordering::Acquire) == ABORTED {
+            return true;
+        }
+        let deleted = self.deleted.load(Ordering::Acquire);
+        deleted != 0 && deleted <= horizon
+    }
 }

@@ -20,3 +20,6 @@ pub struct Snapshot {
     pub txn_id: TxnId,
     pub ts: u64,
 }
+
+#[cfg(test)]
+mod vacuum_tests;

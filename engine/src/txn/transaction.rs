@@ -19,7 +19,11 @@ pub enum WriteRecord {
         version: Arc<RowVersion>,
     },
     /// A version this transaction deleted (delete, or the old side of an update).
-    Deleted { version: Arc<RowVersion> },
+    Deleted {
+        table: Arc<Table>,
+        key: Key,
+        version: Arc<RowVersion>,
+    },
 }
 
 /// A catalog change to undo on rollback.

@@ -20,6 +20,8 @@ pub fn execute_delete(
             .read()
             .delete(&target.version, &ctx.snapshot)?;
         txn.writes.push(WriteRecord::Deleted {
+            table: plan.target.table.clone(),
+            key: target.key.clone(),
             version: target.version.clone(),
         });
         Ok(target.version.clone())

@@ -61,6 +61,8 @@ pub fn replace_row(
         &ctx.snapshot,
     )?;
     txn.writes.push(WriteRecord::Deleted {
+        table: table.clone(),
+        key: old_key.clone(),
         version: old.clone(),
     });
     txn.writes.push(WriteRecord::Created {
