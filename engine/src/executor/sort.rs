@@ -42,17 +42,29 @@ impl<'p> SortOperator<'p> {
             None => None,
         };
         let mut keyed: Vec<(Vec<Value>, Tuple)> = Vec::new();
+        // Top-N: once the buffer has been cut back to N rows, the N-th key is a bar a new row must
+        // beat (strictly: on a tie the earlier row wins, keeping the sort stable).
+        let mut bar: Option<Vec<Value>> = None;
         while let Some(row) = self.input.next(ctx)? {
             let key = self
                 .keys
                 .iter()
                 .map(|k| k.expr.eval(&row, ctx))
                 .collect::<Result<Vec<_>>>()?;
+            if let Some(bar) = &bar {
+                if compare_rows(&key, bar, self.keys) != Ordering::Less {
+                    continue;
+                }
+            }
             keyed.push((key, row));
             if let Some(n) = fetch {
-                if keyed.len() >= 2 * n.max(512) {
+                if keyed.len() >= 2 * n.max(64) {
                     self.sort(&mut keyed);
                     keyed.truncate(n);
+                    bar = keyed
+                        .last()
+                        .map(|(k, _)| k.clone())
+                        .filter(|_| keyed.len() == n);
                 }
             }
         }
