@@ -3,12 +3,14 @@
 //!
 //! See the `tether` crate documentation for a runnable example.
 
+mod changes;
 mod database;
 mod describe;
 mod prepared;
 mod result;
 mod session;
 
+pub use changes::{ChangeFollower, ChangeKind, CommittedChanges, TableChange};
 pub use database::Database;
 pub use describe::{
     ColumnDescription, IndexDescription, RelationDescription, RelationKind, RelationSummary,

@@ -51,6 +51,12 @@ impl Session {
         &self.db
     }
 
+    /// The position of the open transaction block's snapshot: the change-log position up to
+    /// which it sees every commit (see [`crate::ChangeFollower`]). `None` outside a block.
+    pub fn snapshot_position(&self) -> Option<u64> {
+        self.block.as_ref().map(|txn| txn.snapshot.ts)
+    }
+
     /// Whether a transaction block is open, and whether it failed.
     pub fn transaction_status(&self) -> TransactionStatus {
         match (&self.block, self.failed) {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
-use super::{Snapshot, Transaction, TxnId, WriteRecord};
+use super::{ChangeLog, Snapshot, Transaction, TxnId, WriteRecord};
 use crate::catalog::Table;
 use crate::storage::Key;
 
@@ -29,6 +29,8 @@ pub struct TxnManager {
     active: Mutex<BTreeMap<u64, usize>>,
     /// Rows with versions deleted by committed transactions, oldest commit first.
     garbage: Mutex<VecDeque<Garbage>>,
+    /// Committed row changes, for followers of the database.
+    pub changes: ChangeLog,
 }
 
 impl Default for TxnManager {
@@ -39,6 +41,7 @@ impl Default for TxnManager {
             commit_lock: Mutex::new(()),
             active: Mutex::new(BTreeMap::new()),
             garbage: Mutex::new(VecDeque::new()),
+            changes: ChangeLog::default(),
         }
     }
 }
@@ -83,12 +86,20 @@ impl TxnManager {
                 }
             }
         }
+        if self.changes.is_followed() {
+            self.changes.record(commit_ts, txn.id(), &txn.writes);
+        }
         self.last_commit_ts.store(commit_ts, Ordering::Release);
         drop(guard);
         self.garbage.lock().extend(garbage);
         self.end(&txn);
         self.vacuum();
         commit_ts
+    }
+
+    /// The position (commit timestamp) of the last commit.
+    pub fn last_commit_position(&self) -> u64 {
+        self.last_commit_ts.load(Ordering::Acquire)
     }
 
     /// Forgets a finished (committed or rolled back) transaction's snapshot.

@@ -5,9 +5,11 @@
 //! serialised by a short lock that stamps the transaction's versions and then publishes the new
 //! timestamp, so a snapshot sees all of a commit or none of it.
 
+mod change_log;
 mod manager;
 mod transaction;
 
+pub use change_log::{ChangeKind, ChangeLog, CommittedTransaction, FollowerId, RowChange};
 pub use manager::TxnManager;
 pub use transaction::{CatalogUndo, Transaction, WriteRecord};
 
