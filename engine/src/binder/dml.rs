@@ -41,21 +41,38 @@ impl Binder<'_> {
         }
     }
 
+    /// The rows an UPDATE or DELETE touches (table, WHERE, RETURNING), and the target's scope.
+    fn bind_target_rows(
+        &mut self,
+        relation: &TableFactor,
+        selection: Option<&ast::Expr>,
+        returning: Option<&[SelectItem]>,
+    ) -> Result<(TargetRows, Scope)> {
+        let (table, def, scope, qualifier) = self.dml_target(relation)?;
+        let filter = self.bind_where(selection, &scope)?;
+        let returning = self.bind_returning(&def, &qualifier, returning)?;
+        Ok((
+            TargetRows {
+                table,
+                def,
+                access: AccessPath::Full,
+                filter,
+                returning,
+            },
+            scope,
+        ))
+    }
+
     pub(super) fn bind_update(&mut self, update: &ast::Update) -> Result<BoundStatement> {
         if update.from.is_some() || !update.table.joins.is_empty() {
             return Err(Error::unsupported("UPDATE ... FROM"));
         }
-        let (table, def, scope, qualifier) = self.dml_target(&update.table.relation)?;
-        let assignments = self.bind_assignments(&def, &update.assignments, &scope)?;
-        let filter = self.bind_where(update.selection.as_ref(), &scope)?;
-        let returning = self.bind_returning(&def, &qualifier, update.returning.as_deref())?;
-        let target = TargetRows {
-            table,
-            def,
-            access: AccessPath::Full,
-            filter,
-            returning,
-        };
+        let (target, scope) = self.bind_target_rows(
+            &update.table.relation,
+            update.selection.as_ref(),
+            update.returning.as_deref(),
+        )?;
+        let assignments = self.bind_assignments(&target.def, &update.assignments, &scope)?;
         Ok(BoundStatement::Update(Box::new(UpdatePlan {
             target,
             assignments,
@@ -72,16 +89,11 @@ impl Binder<'_> {
         if delete.using.is_some() || !target.joins.is_empty() {
             return Err(Error::unsupported("DELETE ... USING"));
         }
-        let (table, def, scope, qualifier) = self.dml_target(&target.relation)?;
-        let filter = self.bind_where(delete.selection.as_ref(), &scope)?;
-        let returning = self.bind_returning(&def, &qualifier, delete.returning.as_deref())?;
-        let target = TargetRows {
-            table,
-            def,
-            access: AccessPath::Full,
-            filter,
-            returning,
-        };
+        let (target, _) = self.bind_target_rows(
+            &target.relation,
+            delete.selection.as_ref(),
+            delete.returning.as_deref(),
+        )?;
         Ok(BoundStatement::Delete(Box::new(DeletePlan { target })))
     }
 

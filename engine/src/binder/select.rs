@@ -53,15 +53,7 @@ impl Binder<'_> {
             })
             .collect();
         let plan = cast_columns(plan, &columns, &types);
-        let columns = columns
-            .into_iter()
-            .zip(types)
-            .map(|(c, data_type)| Column {
-                name: c.name,
-                data_type,
-            })
-            .collect();
-        Ok((plan, columns))
+        Ok((plan, retyped(columns, types)))
     }
 
     fn bind_query_body(&mut self, query: &Query) -> Result<(Plan, Vec<Column>)> {
@@ -514,14 +506,7 @@ impl Binder<'_> {
                 }
                 let left = cast_columns(left, &left_columns, &types);
                 let right = cast_columns(right, &right_columns, &types);
-                let columns = left_columns
-                    .into_iter()
-                    .zip(types)
-                    .map(|(c, data_type)| Column {
-                        name: c.name,
-                        data_type,
-                    })
-                    .collect();
+                let columns = retyped(left_columns, types);
                 Ok((
                     Plan::SetOp {
                         kind,
@@ -635,6 +620,18 @@ fn extract_windows(expr: Expr, base: usize, calls: &mut Vec<WindowCall>) -> Resu
         }
         other => other.map_children(&mut |child| extract_windows(child, base, calls)),
     }
+}
+
+/// The columns with their types replaced by `types` (names kept).
+fn retyped(columns: Vec<Column>, types: Vec<DataType>) -> Vec<Column> {
+    columns
+        .into_iter()
+        .zip(types)
+        .map(|(c, data_type)| Column {
+            name: c.name,
+            data_type,
+        })
+        .collect()
 }
 
 /// Wraps `plan` in a projection casting its columns to `types` where they differ.
