@@ -161,6 +161,21 @@ pub enum Error {
     #[error("cannot insert a non-DEFAULT value into column \"{0}\"\nDETAIL: Column \"{0}\" is an identity column defined as GENERATED ALWAYS.")]
     GeneratedAlways(String),
     /// XX000: a bug in tether. Reported rather than panicking.
+    /// 55000: writing through a view that cannot map writes back to its origin.
+    #[error("{0}")]
+    ViewNotWritable(String),
+    /// 57014: a wait (flush) ran out of time.
+    #[error("{0}")]
+    Timeout(String),
+    /// 55006: the object is busy (a view with writes in flight).
+    #[error("{0}")]
+    ObjectInUse(String),
+    /// 42501: writing a table tether maintains.
+    #[error("{0}")]
+    InsufficientPrivilege(String),
+    /// An origin failed: 08006 unreachable, 55000 misconfigured, 58000 a statement failed.
+    #[error("{0}")]
+    Origin(#[from] crate::sync::OriginError),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -209,6 +224,17 @@ impl Error {
             Error::NoActiveTransaction(_) => "25P01",
             Error::FeatureNotSupported(_) => "0A000",
             Error::GeneratedAlways(_) => "428C9",
+            Error::ViewNotWritable(_) => "55000",
+            Error::InsufficientPrivilege(_) => "42501",
+            Error::ObjectInUse(_) => "55006",
+            Error::Timeout(_) => "57014",
+            Error::Origin(e) => match e {
+                crate::sync::OriginError::Unavailable(_) => "08006",
+                crate::sync::OriginError::Setup(_) | crate::sync::OriginError::PositionLost(_) => {
+                    "55000"
+                }
+                crate::sync::OriginError::Sql(_) => "58000",
+            },
             Error::Internal(_) => "XX000",
         }
     }

@@ -15,9 +15,11 @@ mod expr;
 pub mod functions;
 mod planner;
 mod storage;
+pub mod sync;
 mod txn;
 pub mod types;
 
 pub use api::*;
 pub use error::{Error, Result};
+pub use sync::{Origin, SyncEvent, SyncEvents, TetherOrigin, ViewInfo};
 pub use types::{DataType, Value};

@@ -19,19 +19,29 @@ use crate::types::Value;
 pub(crate) struct Shared {
     pub catalog: RwLock<Catalog>,
     pub txns: TxnManager,
+    pub sync: crate::sync::SyncRuntime,
 }
 
 /// An in-memory database. Cheap to clone; clones share the same data, and the handle is
 /// `Send + Sync`, so any number of threads can open sessions on it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Database {
     pub(crate) shared: Arc<Shared>,
 }
 
+impl Default for Database {
+    fn default() -> Self {
+        Database::open_in_memory()
+    }
+}
+
 impl Database {
-    /// A new, empty in-memory database with the schema `public`.
+    /// A new, empty in-memory database with the schema `public` (and tether's control-plane
+    /// schema `tether`: `tether.write_attempts`, `tether.views`).
     pub fn open_in_memory() -> Database {
-        Database::default()
+        let shared = Arc::new(Shared::default());
+        crate::sync::install_system_tables(&shared);
+        Database { shared }
     }
 
     /// Opens a session (a connection) on the database.
@@ -39,14 +49,18 @@ impl Database {
         Session::new(self.clone())
     }
 
-    /// Every relation and index, ordered by schema and name (what `\d` lists).
+    /// Every relation and index, ordered by schema and name (what `\d` lists). tether's own
+    /// schema `tether` is left out, as psql leaves out `pg_catalog`.
     pub fn list_relations(&self) -> Vec<RelationSummary> {
         let catalog = self.shared.catalog.read();
         let mut out = Vec::new();
         for (schema_name, schema) in &catalog.schemas {
+            if schema_name == crate::sync::attempts::SCHEMA {
+                continue;
+            }
             for (name, relation) in &schema.relations {
                 match relation {
-                    Relation::View(_) => out.push(RelationSummary {
+                    Relation::View(_) | Relation::System(_) => out.push(RelationSummary {
                         schema: schema_name.clone(),
                         name: name.clone(),
                         kind: RelationKind::View,
@@ -55,7 +69,7 @@ impl Database {
                         out.push(RelationSummary {
                             schema: schema_name.clone(),
                             name: name.clone(),
-                            kind: RelationKind::Table,
+                            kind: table_kind(&table.def()),
                         });
                         for index in &table.def().indexes {
                             out.push(RelationSummary {
@@ -95,6 +109,7 @@ impl Database {
         let def = table.def();
         let columns = def
             .visible_columns()
+            .filter(|(_, c)| !c.hidden)
             .map(|(_, c)| ColumnDescription {
                 name: c.name.clone(),
                 data_type: c.data_type.clone(),
@@ -138,7 +153,6 @@ impl Database {
         Ok(RelationDescription {
             schema: def.schema.clone(),
             name: def.name.clone(),
-            kind: RelationKind::Table,
             columns,
             indexes,
             checks: def
@@ -146,9 +160,43 @@ impl Database {
                 .iter()
                 .map(|c| format!("{}: CHECK ({})", c.name, c.sql))
                 .collect(),
-            properties: Vec::new(),
+            properties: mirror_properties(&def),
+            kind: table_kind(&def),
         })
     }
+}
+
+/// `Table`, or the kind of view a mirror table stands for.
+fn table_kind(def: &crate::catalog::TableDef) -> RelationKind {
+    match &def.mirror {
+        None if def.schema == crate::sync::attempts::SCHEMA => RelationKind::SystemTable,
+        None => RelationKind::Table,
+        Some(spec) if spec.mode == tether_dialect::ViewMode::Realtime => RelationKind::RealtimeView,
+        Some(_) => RelationKind::MaterializedView,
+    }
+}
+
+/// What `\d` shows of a realtime or materialized view beyond its columns.
+fn mirror_properties(def: &crate::catalog::TableDef) -> Vec<(String, Value)> {
+    let Some(spec) = &def.mirror else {
+        return Vec::new();
+    };
+    vec![
+        ("origin".into(), Value::text(spec.origin.as_str())),
+        (
+            "origin table".into(),
+            Value::text(spec.origin_table.name.to_string()),
+        ),
+        ("query".into(), Value::text(spec.query.as_str())),
+        (
+            "version key".into(),
+            Value::text(
+                spec.version_key_name()
+                    .unwrap_or_else(|| "none (last writer wins)".into()),
+            ),
+        ),
+        ("write policy".into(), Value::text(spec.policy.as_str())),
+    ]
 }
 
 /// A view's columns (bound from its query) and its definition.

@@ -10,6 +10,10 @@ pub enum RelationKind {
     Index,
     /// A system table such as `tether.write_attempts`.
     SystemTable,
+    /// A realtime view (a mirror of an origin table kept current by its change stream).
+    RealtimeView,
+    /// A materialized view (a mirror refreshed by REFRESH).
+    MaterializedView,
 }
 
 impl RelationKind {
@@ -20,6 +24,8 @@ impl RelationKind {
             RelationKind::View => "view",
             RelationKind::Index => "index",
             RelationKind::SystemTable => "system table",
+            RelationKind::RealtimeView => "realtime view",
+            RelationKind::MaterializedView => "materialized view",
         }
     }
 }

@@ -12,11 +12,13 @@ mod session;
 
 pub use changes::{ChangeFollower, ChangeKind, CommittedChanges, TableChange};
 pub use database::Database;
+pub(crate) use database::Shared;
 pub use describe::{
     ColumnDescription, IndexDescription, RelationDescription, RelationKind, RelationSummary,
 };
 pub use prepared::PreparedStatement;
 pub use result::{Column, ColumnIndex, CommandTag, QueryResult, Row};
+pub(crate) use session::rollback_transaction;
 pub use session::{Session, TransactionStatus};
 
 /// Builds a parameter list: `params![1, "Ada", None::<i64>]` is a `Vec<Value>`.

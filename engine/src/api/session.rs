@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use sqlparser::ast::Statement;
+use tether_dialect::TetherStatement;
 
 use super::prepared::{CachedPlan, PreparedStatement};
 use super::{Column, CommandTag, Database, QueryResult, Row};
@@ -68,8 +69,8 @@ impl Session {
 
     /// Runs exactly one statement with `$1..$n` parameters.
     pub async fn execute(&mut self, sql: &str, params: &[Value]) -> Result<QueryResult> {
-        let statement = self.parse(tether_dialect::parse_one(sql))?;
-        self.run(&statement, None, params)
+        let statement = self.parse(tether_dialect::parse_tether_one(sql))?;
+        self.run_statement(statement, params).await
     }
 
     /// Runs one statement and returns its rows.
@@ -79,17 +80,81 @@ impl Session {
 
     /// Runs every statement of a script (no parameters), stopping at the first error.
     pub async fn execute_batch(&mut self, sql: &str) -> Result<Vec<QueryResult>> {
-        let statements = self.parse(tether_dialect::parse(sql))?;
+        let statements = self.parse(tether_dialect::parse_tether(sql))?;
         let mut results = Vec::with_capacity(statements.len());
-        for statement in &statements {
-            results.push(self.run(statement, None, &[])?);
+        for statement in statements {
+            results.push(self.run_statement(statement, &[]).await?);
         }
         Ok(results)
     }
 
+    /// Runs one statement of tether's dialect: view statements here, plain SQL through
+    /// [`Session::run`].
+    async fn run_statement(
+        &mut self,
+        statement: TetherStatement,
+        params: &[Value],
+    ) -> Result<QueryResult> {
+        use crate::sync::lifecycle;
+        if self.failed {
+            return match statement {
+                TetherStatement::Sql(sql) => self.run(&sql, None, params),
+                _ => Err(Error::InFailedTransaction),
+            };
+        }
+        let view_statement = match &statement {
+            TetherStatement::Sql(sql) => match &**sql {
+                Statement::Drop {
+                    object_type: sqlparser::ast::ObjectType::View,
+                    names,
+                    ..
+                } => lifecycle::names_live_view(&self.db.shared, names),
+                _ => false,
+            },
+            _ => true,
+        };
+        if !view_statement {
+            let TetherStatement::Sql(sql) = statement else {
+                return Err(Error::Internal("view statement taken for SQL".into()));
+            };
+            return self.run(&sql, None, params);
+        }
+        if self.block.is_some() {
+            self.fail_block();
+            return Err(Error::ActiveTransaction(format!(
+                "{} cannot run inside a transaction block",
+                statement_head(&statement)
+            )));
+        }
+        match &statement {
+            TetherStatement::CreateView(create) => lifecycle::create_view(&self.db, create).await,
+            TetherStatement::RefreshView(refresh) => {
+                lifecycle::refresh_view(&self.db, refresh).await
+            }
+            TetherStatement::AlterView(alter) => lifecycle::alter_view(&self.db, alter).await,
+            TetherStatement::DropView(drop) => {
+                lifecycle::drop_views(&self.db.shared, &drop.names, drop.if_exists)
+            }
+            TetherStatement::Sql(sql) => match &**sql {
+                Statement::Drop {
+                    names, if_exists, ..
+                } => lifecycle::drop_views(&self.db.shared, names, *if_exists),
+                _ => Err(Error::Internal("unexpected view statement".into())),
+            },
+        }
+    }
+
     /// Parses a statement once for repeated execution; its plan is cached.
     pub fn prepare(&mut self, sql: &str) -> Result<PreparedStatement> {
-        let statement = self.parse(tether_dialect::parse_one(sql))?;
+        let statement = match self.parse(tether_dialect::parse_tether_one(sql))? {
+            TetherStatement::Sql(statement) => *statement,
+            other => {
+                return Err(Error::unsupported(format!(
+                    "preparing {}; run it with execute",
+                    statement_head(&other)
+                )))
+            }
+        };
         Ok(PreparedStatement {
             sql: sql.to_string(),
             statement,
@@ -145,7 +210,7 @@ impl Session {
                 Ok(result)
             }
             (Ok(result), false) => {
-                self.db.shared.txns.commit(txn);
+                crate::sync::commit(&self.db.shared, txn);
                 Ok(result)
             }
             (Err(e), true) => {
@@ -234,7 +299,7 @@ impl Session {
                         Ok(QueryResult::command(CommandTag::Other("ROLLBACK".into())))
                     }
                     Some(txn) => {
-                        self.db.shared.txns.commit(txn);
+                        crate::sync::commit(&self.db.shared, txn);
                         Ok(QueryResult::command(CommandTag::Other("COMMIT".into())))
                     }
                 }
@@ -272,7 +337,12 @@ impl Session {
                 Ok(rows_result(columns, rows, CommandTag::Select))
             }
             BoundStatement::Insert(plan) => {
-                let (count, rows) = dml::execute_insert(plan, txn, &ctx)?;
+                let (count, rows) = if plan.def.mirror.is_some() {
+                    crate::sync::view_dml::insert(&self.db.shared, plan, txn, &ctx)?
+                } else {
+                    refuse_control_plane_write(&plan.def)?;
+                    dml::execute_insert(plan, txn, &ctx)?
+                };
                 Ok(dml_result(
                     plan.returning.as_ref(),
                     rows,
@@ -280,7 +350,12 @@ impl Session {
                 ))
             }
             BoundStatement::Update(plan) => {
-                let (count, rows) = dml::execute_update(plan, txn, &ctx)?;
+                let (count, rows) = if plan.target.def.mirror.is_some() {
+                    crate::sync::view_dml::update(&self.db.shared, plan, txn, &ctx)?
+                } else {
+                    refuse_control_plane_write(&plan.target.def)?;
+                    dml::execute_update(plan, txn, &ctx)?
+                };
                 Ok(dml_result(
                     plan.target.returning.as_ref(),
                     rows,
@@ -288,7 +363,14 @@ impl Session {
                 ))
             }
             BoundStatement::Delete(plan) => {
-                let (count, rows) = dml::execute_delete(plan, txn, &ctx)?;
+                let (count, rows) = if plan.target.def.mirror.is_some() {
+                    crate::sync::view_dml::delete(&self.db.shared, plan, txn, &ctx)?
+                } else {
+                    if plan.target.def.schema == crate::sync::attempts::SCHEMA {
+                        crate::sync::view_dml::check_attempts_delete(plan, &ctx)?;
+                    }
+                    dml::execute_delete(plan, txn, &ctx)?
+                };
                 Ok(dml_result(
                     plan.target.returning.as_ref(),
                     rows,
@@ -317,29 +399,7 @@ impl Session {
 
     /// Undoes a transaction: row writes, then catalog changes, newest first.
     fn rollback(&self, txn: Transaction) {
-        let id = txn.id();
-        self.db.shared.txns.end(&txn);
-        for write in txn.writes.iter().rev() {
-            match write {
-                WriteRecord::Created {
-                    table,
-                    key,
-                    version,
-                } => {
-                    version.mark_aborted();
-                    table.data.write().remove_version(key, version);
-                }
-                WriteRecord::Deleted { version, .. } => version.release_delete(id),
-            }
-        }
-        if txn.catalog_undo.is_empty() {
-            return;
-        }
-        let mut catalog = self.db.shared.catalog.write();
-        for undo in txn.catalog_undo.into_iter().rev() {
-            undo_catalog_change(&mut catalog, undo);
-        }
-        catalog.bump();
+        rollback_transaction(&self.db.shared, txn);
     }
 }
 
@@ -348,6 +408,37 @@ impl Drop for Session {
         if let Some(txn) = self.block.take() {
             self.rollback(txn);
         }
+    }
+}
+
+/// Undoes a transaction: row writes, then catalog changes, newest first; then tells the sync
+/// machinery what the transaction had staged.
+pub(crate) fn rollback_transaction(shared: &super::database::Shared, mut txn: Transaction) {
+    let id = txn.id();
+    shared.txns.end(&txn);
+    for write in txn.writes.iter().rev() {
+        match write {
+            WriteRecord::Created {
+                table,
+                key,
+                version,
+            } => {
+                version.mark_aborted();
+                table.data.write().remove_version(key, version);
+            }
+            WriteRecord::Deleted { version, .. } => version.release_delete(id),
+        }
+    }
+    let effects = std::mem::take(&mut txn.sync);
+    if !txn.catalog_undo.is_empty() {
+        let mut catalog = shared.catalog.write();
+        for undo in txn.catalog_undo.into_iter().rev() {
+            undo_catalog_change(&mut catalog, undo);
+        }
+        catalog.bump();
+    }
+    if !effects.is_empty() {
+        crate::sync::rolled_back(shared, effects);
     }
 }
 
@@ -422,6 +513,24 @@ fn optimize(bound: BoundStatement) -> BoundStatement {
         BoundStatement::Explain(inner) => BoundStatement::Explain(Box::new(optimize(*inner))),
         other => other,
     }
+}
+
+/// `tether.write_attempts` is written by tether only (resolved attempts may be deleted).
+fn refuse_control_plane_write(def: &crate::catalog::TableDef) -> Result<()> {
+    if def.schema == crate::sync::attempts::SCHEMA {
+        return Err(Error::InsufficientPrivilege(format!(
+            "{}.{} is maintained by tether: it can be read, and resolved attempts deleted",
+            def.schema, def.name
+        )));
+    }
+    Ok(())
+}
+
+/// The leading words of a statement, for messages (`CREATE REALTIME VIEW`).
+fn statement_head(statement: &TetherStatement) -> String {
+    let text = statement.to_string();
+    let words: Vec<&str> = text.split_whitespace().take(3).collect();
+    words.join(" ")
 }
 
 /// Converts the caller's parameters to the types the statement inferred for them.

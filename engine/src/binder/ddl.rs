@@ -100,6 +100,7 @@ impl Binder<'_> {
             primary_key_name: None,
             indexes: Vec::new(),
             checks: Vec::new(),
+            mirror: None,
         };
         let mut per_column = Vec::with_capacity(create.columns.len());
         for column in &create.columns {
@@ -142,6 +143,7 @@ impl Binder<'_> {
             identity: declared.serial.then_some(Identity { always: false }),
             missing: Value::Null,
             dropped: false,
+            hidden: false,
         };
         if declared.serial {
             def.nullable = false;
@@ -338,6 +340,12 @@ impl Binder<'_> {
     fn bind_alter_table(&mut self, alter: &ast::AlterTable) -> Result<DdlStatement> {
         let (schema, name) = names::object_name(&alter.name)?;
         let table = self.catalog.table(schema.as_deref(), &name)?.clone();
+        if table.def().mirror.is_some() || table.def().schema == crate::sync::attempts::SCHEMA {
+            return Err(Error::WrongObjectType(format!(
+                "\"{name}\" is maintained by tether and cannot be altered (ALTER VIEW ... SET \
+                 changes a realtime view's options)"
+            )));
+        }
         let [operation] = alter.operations.as_slice() else {
             return Err(Error::unsupported(
                 "several ALTER TABLE actions in one statement",

@@ -66,6 +66,23 @@ impl Binder<'_> {
                     let scope = columns_scope(&table_name, &columns);
                     return apply_alias(plan, scope, alias.as_ref());
                 }
+                if let Ok(Relation::System(system)) =
+                    self.catalog.relation(schema.as_deref(), &table_name)
+                {
+                    let scope = Scope {
+                        columns: system
+                            .columns
+                            .iter()
+                            .map(|(name, data_type)| {
+                                ScopeColumn::new(Some(table_name.clone()), name, data_type.clone())
+                            })
+                            .collect(),
+                    };
+                    let plan = Plan::SystemRows {
+                        table: system.clone(),
+                    };
+                    return apply_alias(plan, scope, alias.as_ref());
+                }
                 let table = self.catalog.table(schema.as_deref(), &table_name)?.clone();
                 let def = table.def();
                 let scope = Self::table_scope(&def, &table_name);
@@ -229,16 +246,9 @@ impl Binder<'_> {
         }
         let join = cross_join(left, right, kind, Expr::conjunction(conditions));
         let mut exprs = merged_exprs;
-        exprs.extend(
-            scope
-                .columns
-                .iter()
-                .enumerate()
-                .map(|(index, c)| Expr::Column {
-                    index,
-                    data_type: c.data_type.clone(),
-                }),
-        );
+        exprs.extend(Expr::columns(
+            scope.columns.iter().map(|c| c.data_type.clone()),
+        ));
         merged_columns.extend(scope.columns);
         Ok((
             Plan::Project {

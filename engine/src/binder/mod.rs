@@ -10,7 +10,7 @@ mod expr;
 mod from;
 mod function;
 mod insert;
-mod names;
+pub(crate) mod names;
 mod scope;
 mod select;
 mod statement;
@@ -116,6 +116,7 @@ impl<'a> Binder<'a> {
             .iter()
             .map(|c| ScopeColumn {
                 dropped: c.dropped,
+                hidden: c.hidden,
                 ..ScopeColumn::new(qualifier.clone(), &c.name, c.data_type.clone())
             })
             .collect();

@@ -4,9 +4,11 @@
 //! transaction that rolls back undoes its DDL through its catalog undo log. Every change bumps
 //! [`Catalog::version`], which invalidates cached plans of prepared statements.
 
+mod system_table;
 mod table;
 mod table_def;
 
+pub use system_table::SystemTable;
 pub use table::{Table, TableId};
 pub use table_def::{CheckDef, ColumnDef, DefaultValue, Identity, IndexDef, TableDef};
 
@@ -23,6 +25,8 @@ pub const DEFAULT_SCHEMA: &str = "public";
 pub enum Relation {
     Table(Arc<Table>),
     View(Arc<ViewDef>),
+    /// A read-only relation computed when read (`tether.views`).
+    System(Arc<SystemTable>),
 }
 
 /// A plain view: a stored query, bound again wherever the view is used.
@@ -57,10 +61,16 @@ impl Default for Catalog {
     fn default() -> Self {
         let mut schemas = BTreeMap::new();
         schemas.insert(DEFAULT_SCHEMA.to_string(), Schema::default());
+        let mut control = Schema::default();
+        control.relations.insert(
+            crate::sync::attempts::TABLE.to_string(),
+            Relation::Table(Arc::new(Table::new(1, crate::sync::attempts::table_def()))),
+        );
+        schemas.insert(crate::sync::attempts::SCHEMA.to_string(), control);
         Catalog {
             schemas,
             version: 1,
-            next_table_id: 1,
+            next_table_id: 2,
         }
     }
 }
@@ -96,7 +106,7 @@ impl Catalog {
     pub fn table(&self, schema: Option<&str>, name: &str) -> Result<&Arc<Table>> {
         match self.relation(schema, name)? {
             Relation::Table(t) => Ok(t),
-            Relation::View(_) => Err(Error::WrongObjectType(format!(
+            Relation::View(_) | Relation::System(_) => Err(Error::WrongObjectType(format!(
                 "\"{}\" is not a table",
                 qualified(schema, name)
             ))),
@@ -115,7 +125,7 @@ impl Catalog {
         let schema = self.schemas.get(schema.unwrap_or(DEFAULT_SCHEMA))?;
         schema.relations.values().find_map(|r| match r {
             Relation::Table(t) => t.def().index_position(name).map(|_| t.clone()),
-            Relation::View(_) => None,
+            Relation::View(_) | Relation::System(_) => None,
         })
     }
 

@@ -19,6 +19,25 @@ pub struct ColumnDef {
     /// Value read for rows stored before this column was added.
     pub missing: Value,
     pub dropped: bool,
+    /// Hidden columns (a realtime view's `__version` and `__staged`) are found by name but
+    /// not expanded by `*`.
+    pub hidden: bool,
+}
+
+impl ColumnDef {
+    /// A column with no default, identity or history: what tether's own tables and views use.
+    pub fn plain(name: impl Into<String>, data_type: DataType, nullable: bool) -> ColumnDef {
+        ColumnDef {
+            name: name.into(),
+            data_type,
+            nullable,
+            default: None,
+            identity: None,
+            missing: Value::Null,
+            dropped: false,
+            hidden: false,
+        }
+    }
 }
 
 /// A column DEFAULT: the bound expression and its SQL text (for `\d`).
@@ -64,6 +83,8 @@ pub struct TableDef {
     /// Secondary indexes (unique constraints included), parallel to the stored index data.
     pub indexes: Vec<IndexDef>,
     pub checks: Vec<CheckDef>,
+    /// Set when the table is the local mirror of a realtime or materialized view.
+    pub mirror: Option<std::sync::Arc<crate::sync::MirrorSpec>>,
 }
 
 impl TableDef {

@@ -90,7 +90,8 @@ pub fn execute_ddl(
         }
         DdlStatement::DropTable { names, if_exists } => {
             drop_relations(catalog, txn, names, *if_exists, "table", |r| {
-                matches!(r, Relation::Table(_))
+                matches!(r, Relation::Table(t) if t.def().mirror.is_none()
+                    && t.def().schema != crate::sync::attempts::SCHEMA)
             })?;
             tag("DROP TABLE")
         }

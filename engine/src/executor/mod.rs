@@ -48,6 +48,7 @@ pub fn build(plan: &Plan) -> Box<dyn Operator + '_> {
             columns.clone(),
         )),
         Plan::Values { rows, .. } => Box::new(values::ValuesOperator::new(rows)),
+        Plan::SystemRows { table } => Box::new(values::ComputedRowsOperator::new(table)),
         Plan::Join {
             left,
             right,

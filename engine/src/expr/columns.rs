@@ -43,6 +43,15 @@ impl Expr {
         }
     }
 
+    /// One column reference per type, in order: the identity projection of a row.
+    pub fn columns(types: impl IntoIterator<Item = crate::types::DataType>) -> Vec<Expr> {
+        types
+            .into_iter()
+            .enumerate()
+            .map(|(index, data_type)| Expr::Column { index, data_type })
+            .collect()
+    }
+
     /// The conjunction of `parts`, or `None` for no parts.
     pub fn conjunction(parts: Vec<Expr>) -> Option<Expr> {
         parts

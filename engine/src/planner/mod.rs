@@ -138,6 +138,9 @@ pub fn optimize(plan: Plan) -> Plan {
             anchor: Box::new(optimize(*anchor)),
             step: Box::new(optimize(*step)),
         },
-        leaf @ (Plan::Scan { .. } | Plan::Values { .. } | Plan::WorkTable { .. }) => leaf,
+        leaf @ (Plan::Scan { .. }
+        | Plan::Values { .. }
+        | Plan::SystemRows { .. }
+        | Plan::WorkTable { .. }) => leaf,
     }
 }

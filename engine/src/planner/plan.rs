@@ -89,6 +89,10 @@ pub enum Plan {
         /// so the scan copies only what is used.
         columns: Option<Arc<[bool]>>,
     },
+    /// The rows of a system table (`tether.views`), computed when the plan runs.
+    SystemRows {
+        table: Arc<crate::catalog::SystemTable>,
+    },
     /// Literal rows (`VALUES`, or one empty row for `SELECT` without `FROM`).
     Values {
         rows: Vec<Vec<Expr>>,
@@ -164,6 +168,7 @@ impl Plan {
         match self {
             Plan::Scan { def, access, .. } => describe_access(def, access),
             Plan::Values { rows, .. } => format!("Values ({} rows)", rows.len()),
+            Plan::SystemRows { table } => format!("System Scan on {}.{}", table.schema, table.name),
             Plan::Join {
                 kind,
                 strategy,
@@ -207,6 +212,7 @@ impl Plan {
         match self {
             Plan::Scan { def, .. } => def.width() + 1,
             Plan::Values { width, .. } => *width,
+            Plan::SystemRows { table } => table.columns.len(),
             Plan::Join { left, right, .. } => left.width() + right.width(),
             Plan::SetOp { left, .. } => left.width(),
             Plan::RecursiveUnion { anchor, .. } => anchor.width(),
@@ -228,7 +234,10 @@ impl Plan {
     /// The child nodes.
     pub fn children(&self) -> Vec<&Plan> {
         match self {
-            Plan::Scan { .. } | Plan::Values { .. } | Plan::WorkTable { .. } => vec![],
+            Plan::Scan { .. }
+            | Plan::Values { .. }
+            | Plan::SystemRows { .. }
+            | Plan::WorkTable { .. } => vec![],
             Plan::RecursiveUnion { anchor, step, .. } => vec![anchor, step],
             Plan::Join { left, right, .. } | Plan::SetOp { left, right, .. } => vec![left, right],
             Plan::Filter { input, .. }

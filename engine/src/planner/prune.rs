@@ -41,7 +41,7 @@ fn prune(plan: &mut Plan, needed: Needed) {
     let width = plan.width();
     match plan {
         Plan::Scan { columns, .. } => *columns = needed.map(Arc::from),
-        Plan::Values { .. } | Plan::WorkTable { .. } => {}
+        Plan::Values { .. } | Plan::SystemRows { .. } | Plan::WorkTable { .. } => {}
         Plan::Filter { input, predicate } => {
             let mut needed = needed;
             add_exprs(&mut needed, width, [&*predicate]);

@@ -49,7 +49,7 @@ impl Plan {
                 AccessPath::Primary(range) | AccessPath::Index { range, .. } => map_range(range, f),
             },
             Plan::Values { rows, .. } => rows.iter_mut().try_for_each(|row| map_vec(row, f)),
-            Plan::WorkTable { .. } => Ok(()),
+            Plan::WorkTable { .. } | Plan::SystemRows { .. } => Ok(()),
             Plan::Join {
                 left,
                 right,

@@ -17,6 +17,7 @@ fn def() -> TableDef {
         identity: None,
         missing: Value::Null,
         dropped: false,
+        hidden: false,
     };
     TableDef {
         schema: "public".into(),
@@ -30,6 +31,7 @@ fn def() -> TableDef {
             unique: true,
         }],
         checks: vec![],
+        mirror: None,
     }
 }
 

@@ -68,6 +68,8 @@ pub struct Transaction {
     pub catalog_undo: Vec<CatalogUndo>,
     /// Opened by BEGIN (a transaction block) rather than for one statement.
     pub explicit: bool,
+    /// Write attempts and staged rows to hand to the sync machinery at commit or rollback.
+    pub sync: crate::sync::TxnEffects,
 }
 
 impl Transaction {
@@ -78,6 +80,7 @@ impl Transaction {
             writes: Vec::new(),
             catalog_undo: Vec::new(),
             explicit: false,
+            sync: crate::sync::TxnEffects::default(),
         }
     }
 

@@ -112,6 +112,8 @@ fn kind_title(kind: RelationKind) -> &'static str {
         RelationKind::View => "View",
         RelationKind::Index => "Index",
         RelationKind::SystemTable => "System table",
+        RelationKind::RealtimeView => "Realtime view",
+        RelationKind::MaterializedView => "Materialized view",
     }
 }
 

@@ -23,20 +23,7 @@ pub fn execute_insert(
     txn: &mut Transaction,
     ctx: &EvalContext,
 ) -> Result<(u64, Vec<Vec<Value>>)> {
-    let source_rows: Vec<Vec<Option<Value>>> = match &plan.source {
-        InsertSource::Values(rows) => rows
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|e| e.as_ref().map(|e| e.eval(&[], ctx)).transpose())
-                    .collect::<Result<Vec<_>>>()
-            })
-            .collect::<Result<_>>()?,
-        InsertSource::Query(query) => collect(query, ctx)?
-            .into_iter()
-            .map(|r| r.into_iter().map(Some).collect())
-            .collect(),
-    };
+    let source_rows = source_rows(plan, ctx)?;
     let mut count = 0u64;
     let mut returned = Vec::new();
     let mut written = HashSet::new();
@@ -50,6 +37,24 @@ pub fn execute_insert(
         }
     }
     Ok((count, returned))
+}
+
+/// The rows an INSERT's source gives: one value per target column, `None` for DEFAULT.
+pub fn source_rows(plan: &InsertPlan, ctx: &EvalContext) -> Result<Vec<Vec<Option<Value>>>> {
+    Ok(match &plan.source {
+        InsertSource::Values(rows) => rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|e| e.as_ref().map(|e| e.eval(&[], ctx)).transpose())
+                    .collect::<Result<Vec<_>>>()
+            })
+            .collect::<Result<_>>()?,
+        InsertSource::Query(query) => collect(query, ctx)?
+            .into_iter()
+            .map(|r| r.into_iter().map(Some).collect())
+            .collect(),
+    })
 }
 
 /// The full physical row for one source row: given values, then defaults and identities.
@@ -175,7 +180,16 @@ fn do_update(
         values[*position] = expr.eval(&row, ctx)?;
     }
     let values = prepare_row(def, values, ctx)?;
-    replace_row(&plan.table, def, txn, ctx, existing_key, existing, values).map(Some)
+    replace_row(
+        &plan.table,
+        def,
+        txn,
+        &ctx.snapshot,
+        existing_key,
+        existing,
+        values,
+    )
+    .map(Some)
 }
 
 /// The visible row that `values` collides with on `constraint` (primary key or unique index).

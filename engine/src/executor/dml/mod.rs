@@ -8,8 +8,9 @@ mod row;
 mod update;
 
 pub use delete::execute_delete;
-pub use insert::execute_insert;
-pub use update::execute_update;
+pub use insert::{execute_insert, source_rows};
+pub use row::prepare_row;
+pub use update::{execute_update, replace_row};
 
 use std::sync::Arc;
 
@@ -72,6 +73,17 @@ pub fn collect_targets(
     Ok(targets)
 }
 
+/// The rows an UPDATE or DELETE targets.
+pub fn collect_target_rows(write: &TargetRows, ctx: &EvalContext) -> Result<Vec<Target>> {
+    collect_targets(
+        &write.table,
+        &write.def,
+        &write.access,
+        write.filter.as_ref(),
+        ctx,
+    )
+}
+
 /// The RETURNING row for a written (or deleted) version.
 pub fn returning_row(
     returning: &Returning,
@@ -91,13 +103,7 @@ pub fn apply_to_targets(
     ctx: &EvalContext,
     mut apply: impl FnMut(&Target) -> Result<Arc<RowVersion>>,
 ) -> Result<(u64, Vec<Tuple>)> {
-    let targets = collect_targets(
-        &write.table,
-        &write.def,
-        &write.access,
-        write.filter.as_ref(),
-        ctx,
-    )?;
+    let targets = collect_target_rows(write, ctx)?;
     let mut returned = Vec::new();
     for target in &targets {
         let version = apply(target)?;

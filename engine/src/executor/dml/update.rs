@@ -9,7 +9,7 @@ use crate::binder::UpdatePlan;
 use crate::catalog::{Table, TableDef};
 use crate::error::Result;
 use crate::storage::{Key, RowVersion};
-use crate::txn::{Transaction, WriteRecord};
+use crate::txn::{Snapshot, Transaction, WriteRecord};
 use crate::types::Value;
 
 /// Runs an UPDATE; returns the number of rows and the RETURNING rows.
@@ -28,7 +28,7 @@ pub fn execute_update(
             &plan.target.table,
             &plan.target.def,
             txn,
-            ctx,
+            &ctx.snapshot,
             &target.key,
             &target.version,
             new_values,
@@ -41,7 +41,7 @@ pub fn replace_row(
     table: &Arc<Table>,
     def: &TableDef,
     txn: &mut Transaction,
-    ctx: &EvalContext,
+    snapshot: &Snapshot,
     old_key: &Key,
     old: &Arc<RowVersion>,
     values: Box<[Value]>,
@@ -58,7 +58,7 @@ pub fn replace_row(
         old,
         new_key.clone(),
         version.clone(),
-        &ctx.snapshot,
+        snapshot,
     )?;
     txn.writes.push(WriteRecord::Deleted {
         table: table.clone(),

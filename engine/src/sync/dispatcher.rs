@@ -1,0 +1,409 @@
+//! Outbound sync: the dispatcher sends each committed local transaction's write attempts to
+//! their origin as ONE origin transaction, in commit order (per key), and records every
+//! outcome in `tether.write_attempts` — with the staged rows it settles and the rebase of our
+//! own later writes — in one local transaction. Unreachable origins leave attempts pending;
+//! a timer retries them with backoff, without anyone calling anything.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+use super::attempts::{self, AttemptStatus, Resolution};
+use super::commit::settle;
+use super::events::SyncEvent;
+use super::origin::{BatchOutcome, OriginError, OriginWrite, WriteOp, WriteOutcome};
+use super::rows;
+use super::runtime::PendingAttempt;
+use super::view_sync::ViewSync;
+use crate::api::Shared;
+use crate::catalog::Table;
+use crate::error::Result;
+use crate::storage::Key;
+use crate::types::Value;
+
+/// Starts the database's dispatcher task once.
+pub(crate) fn ensure_started(shared: &Arc<Shared>) {
+    use std::sync::atomic::Ordering;
+    if shared.sync.dispatcher_started.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    let weak = Arc::downgrade(shared);
+    tokio::spawn(run(weak));
+}
+
+async fn run(weak: Weak<Shared>) {
+    loop {
+        let Some(shared) = weak.upgrade() else { return };
+        let wake_notify = shared.sync.wake_dispatcher.clone();
+        match shared.sync.next_batch(Instant::now()) {
+            Ok(index) => {
+                dispatch(&shared, index).await;
+                continue;
+            }
+            Err(due) => {
+                drop(shared);
+                let wait = due.map_or(Duration::from_secs(3600), |d| {
+                    d.saturating_duration_since(Instant::now())
+                });
+                tokio::select! {
+                    _ = wake_notify.notified() => {}
+                    _ = tokio::time::sleep(wait) => {}
+                }
+            }
+        }
+    }
+}
+
+/// Sends the batch at `index` and records its outcome.
+async fn dispatch(shared: &Arc<Shared>, index: usize) {
+    let (origin_name, attempts, local_txn) = {
+        let outbox = shared.sync.outbox.lock();
+        let Some(batch) = outbox.get(index) else {
+            return;
+        };
+        (
+            batch.origin.clone(),
+            batch.attempts.clone(),
+            batch.local_txn,
+        )
+    };
+    let writes = prepare_writes(shared, &attempts);
+    let outcome = match shared.sync.origin(&origin_name) {
+        Some(origin) => origin.apply(&writes).await,
+        None => Err(OriginError::Unavailable(format!(
+            "origin {origin_name} is not registered"
+        ))),
+    };
+    match outcome {
+        Ok(outcome) if outcome.outcomes.len() == attempts.len() => {
+            connected(shared, &origin_name);
+            record(shared, &attempts, &writes, &outcome);
+            remove_batch(shared, local_txn, &origin_name);
+        }
+        Ok(outcome) => {
+            let error = format!(
+                "origin {origin_name} answered {} outcomes for {} writes",
+                outcome.outcomes.len(),
+                attempts.len()
+            );
+            retry_later(shared, &origin_name, local_txn, &attempts, &error);
+        }
+        Err(e) if e.is_transient() => {
+            disconnected(shared, &origin_name, &e.to_string());
+            retry_later(shared, &origin_name, local_txn, &attempts, &e.to_string());
+        }
+        Err(e) => {
+            let rejected = BatchOutcome {
+                outcomes: attempts
+                    .iter()
+                    .map(|_| WriteOutcome::Rejected {
+                        error: e.to_string(),
+                    })
+                    .collect(),
+                commit_position: None,
+            };
+            record(shared, &attempts, &writes, &rejected);
+            remove_batch(shared, local_txn, &origin_name);
+        }
+    }
+    shared.sync.progress.notify_waiters();
+}
+
+/// The batch's writes with bases rebased onto our own applied writes, and later writes to a
+/// row the batch already wrote chained onto the earlier one.
+fn prepare_writes(shared: &Shared, attempts: &[PendingAttempt]) -> Vec<OriginWrite> {
+    let mut seen: HashMap<(u64, Key), Option<String>> = HashMap::new();
+    attempts
+        .iter()
+        .map(|attempt| {
+            let mut write = attempt.write.clone();
+            let row = (attempt.view.table.id, attempt.key.clone());
+            let base = if write.op == WriteOp::Insert {
+                None
+            } else {
+                shared
+                    .sync
+                    .rebased(row.0, &attempt.key, write.base_version.clone())
+            };
+            if let Some(previous_base) = seen.get(&row) {
+                write.follows_previous = *previous_base == base;
+            }
+            seen.insert(row, base.clone());
+            write.base_version = base;
+            write
+        })
+        .collect()
+}
+
+/// Records a batch's outcomes, settles staged rows and records rebase chains, in one local
+/// transaction under the locks of the views involved; then emits the events.
+fn record(
+    shared: &Shared,
+    attempts: &[PendingAttempt],
+    writes: &[OriginWrite],
+    outcome: &BatchOutcome,
+) {
+    let mut views: Vec<Arc<ViewSync>> = attempts.iter().map(|a| a.view.clone()).collect();
+    views.sort_by_key(|v| v.table.id);
+    views.dedup_by_key(|v| v.table.id);
+    let mut guards: Vec<_> = views.iter().map(|v| v.staging.lock()).collect();
+    let commit_ordinal = outcome.commit_position.as_ref().map(|p| p.ordinal);
+    let mut txn = shared.txns.begin();
+    let mut events = Vec::new();
+    let result = (|| -> Result<()> {
+        let table = attempts_table(shared)?;
+        let def = table.def();
+        for ((attempt, write), result) in attempts.iter().zip(writes).zip(&outcome.outcomes) {
+            let (resolution, event) = resolve(attempt, write, result, attempts);
+            let key: Key = Box::new([Value::Int64(attempt.id)]);
+            if let Some(current) = rows::visible(&table, &key, &txn) {
+                let row = attempts::resolved_row(rows::values_of(&def, &current), &resolution);
+                rows::set(&table, &def, &mut txn, &key, Some(row))?;
+            }
+            events.push(event);
+            if let WriteOutcome::Applied { new_version } = result {
+                shared.sync.record_chain(
+                    attempt.view.table.id,
+                    attempt.key.clone(),
+                    write.base_version.clone(),
+                    new_version.clone(),
+                );
+            }
+            let slot = views
+                .iter()
+                .position(|v| v.table.id == attempt.view.table.id)
+                .unwrap_or(0);
+            let staging = &mut guards[slot];
+            if attempt.staged {
+                if let Some(entry) = staging.keys.get_mut(&attempt.key) {
+                    entry.pending = entry.pending.saturating_sub(1);
+                    if matches!(result, WriteOutcome::Applied { .. }) {
+                        entry.awaiting = entry.awaiting.max(commit_ordinal);
+                    }
+                }
+            }
+            if matches!(result, WriteOutcome::Applied { .. }) {
+                if let Some(position) = &outcome.commit_position {
+                    let mut status = attempt.view.status.lock();
+                    if status.expected.as_ref() < Some(position) {
+                        status.expected = Some(position.clone());
+                    }
+                }
+            }
+        }
+        for (view, staging) in views.iter().zip(guards.iter_mut()) {
+            let position = view.position_ordinal();
+            settle(view, staging, &mut txn, None, position)?;
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => {
+            shared.txns.commit(txn);
+            drop(guards);
+            for event in events {
+                shared.sync.events.emit(event);
+            }
+        }
+        Err(e) => {
+            crate::api::rollback_transaction(shared, txn);
+            drop(guards);
+            shared.sync.events.emit(SyncEvent::OriginDisconnected {
+                origin: attempts
+                    .first()
+                    .map(|a| a.view.spec.origin.clone())
+                    .unwrap_or_default(),
+                error: format!("recording write outcomes failed: {e}"),
+            });
+        }
+    }
+}
+
+/// The resolution of one attempt and the event that announces it.
+fn resolve<'a>(
+    attempt: &'a PendingAttempt,
+    write: &'a OriginWrite,
+    result: &'a WriteOutcome,
+    batch: &[PendingAttempt],
+) -> (Resolution<'a>, SyncEvent) {
+    let view = attempt.view.name.clone();
+    let key = attempt.key_json.clone();
+    let base = write.base_version.as_deref();
+    match result {
+        WriteOutcome::Applied { new_version } => (
+            Resolution {
+                status: AttemptStatus::Applied,
+                base_version: base,
+                new_version: new_version.as_deref(),
+                conflict: None,
+                origin_row: None,
+                error: None,
+            },
+            SyncEvent::Applied {
+                attempt: attempt.id,
+                view,
+                key,
+                new_version: new_version.clone(),
+            },
+        ),
+        WriteOutcome::Conflicted { kind, origin_row } => {
+            let origin_json = origin_row
+                .as_ref()
+                .map(|row| attempts::row_json(row.iter().map(|(n, _)| n.as_str()), &values(row)));
+            (
+                Resolution {
+                    status: AttemptStatus::Conflicted,
+                    base_version: base,
+                    new_version: None,
+                    conflict: Some(*kind),
+                    origin_row: origin_json.clone(),
+                    error: None,
+                },
+                SyncEvent::Conflict {
+                    attempt: attempt.id,
+                    view,
+                    key,
+                    kind: kind.as_str().into(),
+                    base_row: attempt.base_row.clone(),
+                    written_row: attempt.written_row.clone(),
+                    origin_row: origin_json,
+                },
+            )
+        }
+        WriteOutcome::Rejected { error } => (
+            Resolution {
+                status: AttemptStatus::Rejected,
+                base_version: base,
+                new_version: None,
+                conflict: None,
+                origin_row: None,
+                error: Some(error),
+            },
+            SyncEvent::Rejected {
+                attempt: attempt.id,
+                view,
+                key,
+                error: error.clone(),
+            },
+        ),
+        WriteOutcome::RolledBack => {
+            let _ = batch;
+            (
+                Resolution {
+                    status: AttemptStatus::Conflicted,
+                    base_version: base,
+                    new_version: None,
+                    conflict: None,
+                    origin_row: None,
+                    error: Some("rolled back: another write of the same transaction failed"),
+                },
+                SyncEvent::Conflict {
+                    attempt: attempt.id,
+                    view,
+                    key,
+                    kind: "rolled_back".into(),
+                    base_row: attempt.base_row.clone(),
+                    written_row: attempt.written_row.clone(),
+                    origin_row: None,
+                },
+            )
+        }
+    }
+}
+
+fn values(row: &[(String, Value)]) -> Vec<Value> {
+    row.iter().map(|(_, v)| v.clone()).collect()
+}
+
+/// Leaves a batch pending: counts the try, records the error, schedules the retry.
+fn retry_later(
+    shared: &Shared,
+    origin: &str,
+    local_txn: u64,
+    attempts: &[PendingAttempt],
+    error: &str,
+) {
+    let tries = {
+        let mut outbox = shared.sync.outbox.lock();
+        let Some(batch) = outbox
+            .iter_mut()
+            .find(|b| b.local_txn == local_txn && b.origin == origin)
+        else {
+            return;
+        };
+        batch.tries += 1;
+        let delay = Duration::from_millis((50u64 << batch.tries.min(7)).min(5_000));
+        batch.next_try = Instant::now() + delay;
+        batch.tries
+    };
+    let mut txn = shared.txns.begin();
+    let result = (|| -> Result<()> {
+        let table = attempts_table(shared)?;
+        let def = table.def();
+        for attempt in attempts {
+            let key: Key = Box::new([Value::Int64(attempt.id)]);
+            if let Some(current) = rows::visible(&table, &key, &txn) {
+                let row = attempts::resolved_row(
+                    rows::values_of(&def, &current),
+                    &Resolution {
+                        status: AttemptStatus::Pending,
+                        base_version: None,
+                        new_version: None,
+                        conflict: None,
+                        origin_row: None,
+                        error: Some(error),
+                    },
+                );
+                rows::set(&table, &def, &mut txn, &key, Some(row))?;
+            }
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => {
+            shared.txns.commit(txn);
+        }
+        Err(_) => crate::api::rollback_transaction(shared, txn),
+    }
+    let _ = tries;
+}
+
+fn remove_batch(shared: &Shared, local_txn: u64, origin: &str) {
+    shared
+        .sync
+        .outbox
+        .lock()
+        .retain(|b| !(b.local_txn == local_txn && b.origin == origin));
+}
+
+fn connected(shared: &Shared, origin: &str) {
+    if shared.sync.unreachable.lock().remove(origin).is_some() {
+        shared.sync.events.emit(SyncEvent::OriginConnected {
+            origin: origin.to_string(),
+        });
+    }
+}
+
+fn disconnected(shared: &Shared, origin: &str, error: &str) {
+    let first = shared
+        .sync
+        .unreachable
+        .lock()
+        .insert(origin.to_string(), error.to_string())
+        .is_none();
+    if first {
+        shared.sync.events.emit(SyncEvent::OriginDisconnected {
+            origin: origin.to_string(),
+            error: error.to_string(),
+        });
+    }
+}
+
+/// `tether.write_attempts`.
+pub(crate) fn attempts_table(shared: &Shared) -> Result<Arc<Table>> {
+    Ok(shared
+        .catalog
+        .read()
+        .table(Some(attempts::SCHEMA), attempts::TABLE)?
+        .clone())
+}

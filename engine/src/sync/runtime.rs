@@ -1,0 +1,199 @@
+//! [`SyncRuntime`]: the sync machinery of one database — registered origins, live views, the
+//! outbox of committed write attempts the dispatcher sends, the rebase chains of our own
+//! applied writes, and the event bus.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use parking_lot::{Mutex, RwLock};
+use serde_json::Value as Json;
+use tokio::sync::Notify;
+
+use super::events::EventBus;
+use super::origin::{Origin, OriginWrite};
+use super::view_sync::ViewSync;
+use crate::catalog::TableId;
+use crate::storage::Key;
+
+/// One write attempt waiting for (or being sent to) its origin.
+#[derive(Debug, Clone)]
+pub struct PendingAttempt {
+    pub id: i64,
+    pub view: Arc<ViewSync>,
+    pub key: Key,
+    pub key_json: Json,
+    pub write: OriginWrite,
+    pub base_row: Option<Json>,
+    pub written_row: Option<Json>,
+    /// The key has a staged row in the view (`local_first`).
+    pub staged: bool,
+}
+
+/// The attempts of one local transaction to one origin: sent as one origin transaction.
+#[derive(Debug)]
+pub struct PendingBatch {
+    pub commit_ts: u64,
+    pub local_txn: u64,
+    pub origin: String,
+    pub attempts: Vec<PendingAttempt>,
+    pub tries: u32,
+    pub next_try: Instant,
+}
+
+impl PendingBatch {
+    /// Whether any attempt of the batch is on a paused view.
+    pub fn paused(&self) -> bool {
+        self.attempts.iter().any(|a| a.view.is_paused())
+    }
+
+    fn touches(&self, keys: &[(TableId, &Key)]) -> bool {
+        self.attempts
+            .iter()
+            .any(|a| keys.contains(&(a.view.table.id, &a.key)))
+    }
+}
+
+/// What a local transaction did that the sync machinery must hear of at commit or rollback.
+#[derive(Debug, Default)]
+pub struct TxnEffects {
+    pub attempts: Vec<PendingAttempt>,
+    /// Keys this transaction staged, once each.
+    pub staged: Vec<(Arc<ViewSync>, Key)>,
+}
+
+impl TxnEffects {
+    pub fn is_empty(&self) -> bool {
+        self.attempts.is_empty() && self.staged.is_empty()
+    }
+}
+
+/// Per (view, key): our applied writes as (base version, produced version), oldest first.
+pub type RebaseChains = HashMap<(TableId, Key), Vec<(Option<String>, Option<String>)>>;
+
+/// The sync state of one database.
+#[derive(Default)]
+pub struct SyncRuntime {
+    pub origins: RwLock<HashMap<String, Arc<dyn Origin>>>,
+    /// Live views by mirror table id.
+    pub views: RwLock<BTreeMap<TableId, Arc<ViewSync>>>,
+    pub events: EventBus,
+    /// Committed batches in commit order.
+    pub outbox: Mutex<VecDeque<PendingBatch>>,
+    /// Our applied writes per (view, key): base version -> produced version.
+    pub chains: Mutex<RebaseChains>,
+    pub next_attempt_id: AtomicI64,
+    /// Wakes the dispatcher (a commit queued attempts, a view resumed).
+    pub wake_dispatcher: Arc<Notify>,
+    /// Wakes flush waiters (anything resolved or advanced).
+    pub progress: Notify,
+    pub dispatcher_started: AtomicBool,
+    /// Held across a commit with write attempts and their queueing.
+    pub commit_order: Mutex<()>,
+    /// Origins currently failing, for connected/disconnected events.
+    pub unreachable: Mutex<HashMap<String, String>>,
+}
+
+impl std::fmt::Debug for SyncRuntime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncRuntime")
+            .field("origins", &self.origins.read().keys().collect::<Vec<_>>())
+            .field("views", &self.views.read().len())
+            .finish()
+    }
+}
+
+/// How many rebase steps a key remembers.
+const CHAIN_LIMIT: usize = 16;
+
+impl SyncRuntime {
+    /// The origin registered under `name`.
+    pub fn origin(&self, name: &str) -> Option<Arc<dyn Origin>> {
+        self.origins.read().get(name).cloned()
+    }
+
+    /// The live view whose mirror is table `id`.
+    pub fn view(&self, id: TableId) -> Option<Arc<ViewSync>> {
+        self.views.read().get(&id).cloned()
+    }
+
+    /// A fresh attempt id.
+    pub fn allocate_attempt_id(&self) -> i64 {
+        self.next_attempt_id.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// Queues a committed transaction's attempts, one batch per origin.
+    pub fn enqueue(&self, commit_ts: u64, local_txn: u64, attempts: Vec<PendingAttempt>) {
+        let mut by_origin: BTreeMap<String, Vec<PendingAttempt>> = BTreeMap::new();
+        for attempt in attempts {
+            by_origin
+                .entry(attempt.view.spec.origin.clone())
+                .or_default()
+                .push(attempt);
+        }
+        let mut outbox = self.outbox.lock();
+        for (origin, attempts) in by_origin {
+            let at = outbox.partition_point(|b| b.commit_ts <= commit_ts);
+            outbox.insert(
+                at,
+                PendingBatch {
+                    commit_ts,
+                    local_txn,
+                    origin,
+                    attempts,
+                    tries: 0,
+                    next_try: Instant::now(),
+                },
+            );
+        }
+        drop(outbox);
+        self.wake_dispatcher.notify_one();
+    }
+
+    /// The first batch that may be sent now: not paused, due, and touching no key an earlier
+    /// unresolved batch touches (per-key order). Returns its index, or the earliest due time.
+    pub fn next_batch(&self, now: Instant) -> Result<usize, Option<Instant>> {
+        let outbox = self.outbox.lock();
+        let mut blocked: Vec<(TableId, &Key)> = Vec::new();
+        let mut earliest: Option<Instant> = None;
+        for (index, batch) in outbox.iter().enumerate() {
+            let eligible = !batch.paused() && !batch.touches(&blocked);
+            if eligible && batch.next_try <= now {
+                return Ok(index);
+            }
+            if eligible {
+                earliest = Some(earliest.map_or(batch.next_try, |e| e.min(batch.next_try)));
+            }
+            blocked.extend(batch.attempts.iter().map(|a| (a.view.table.id, &a.key)));
+        }
+        Err(earliest)
+    }
+
+    /// The version an attempt based on `base` should check, after our own applied writes to
+    /// the same row.
+    pub fn rebased(&self, view: TableId, key: &Key, base: Option<String>) -> Option<String> {
+        let chains = self.chains.lock();
+        let Some(chain) = chains.get(&(view, key.clone())) else {
+            return base;
+        };
+        let mut current = base;
+        for _ in 0..CHAIN_LIMIT {
+            match chain.iter().rev().find(|(from, _)| *from == current) {
+                Some((_, to)) if *to != current => current = to.clone(),
+                _ => break,
+            }
+        }
+        current
+    }
+
+    /// Records that our write turned `from` into `to` on a row.
+    pub fn record_chain(&self, view: TableId, key: Key, from: Option<String>, to: Option<String>) {
+        let mut chains = self.chains.lock();
+        let chain = chains.entry((view, key)).or_default();
+        chain.push((from, to));
+        if chain.len() > CHAIN_LIMIT {
+            chain.remove(0);
+        }
+    }
+}
