@@ -1,9 +1,10 @@
 //! tether: an embedded SQL engine whose tables can be writable realtime views of PostgreSQL and
 //! MySQL/MariaDB tables.
 //!
-//! Today tether is the embedded engine: an in-memory, PostgreSQL-flavoured SQL database with
-//! snapshot-isolated transactions that any number of threads can share. Open a [`Database`],
-//! open a [`Session`] per connection, and run statements with `$1..$n` parameters:
+//! tether is an in-memory, PostgreSQL-flavoured SQL database with snapshot-isolated transactions
+//! that any number of threads can share, whose tables can be realtime views of an origin
+//! database (today the in-process [`TetherOrigin`]; see README.md). Open a [`Database`], open a
+//! [`Session`] per connection, and run statements with `$1..$n` parameters:
 //!
 //! ```
 //! use tether::{params, Database};
@@ -26,7 +27,13 @@
 //! # }).unwrap();
 //! ```
 //!
-//! Statements are `async` because statements on realtime views will talk to origin databases;
-//! a statement on local tables never waits on the network.
+//! Statements are `async` because view DDL talks to origin databases; a statement on local tables
+//! (and a write through a view, which the dispatcher sends in the background) never waits on the
+//! network.
 
 pub use tether_engine::*;
+
+/// The code examples of README.md, compiled as doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
