@@ -23,6 +23,7 @@ pub use statement::{
     AlterAction, BoundStatement, ConflictAction, DdlStatement, DeletePlan, InsertPlan,
     InsertSource, Returning, TargetRows, TransactionStatement, UpdatePlan,
 };
+pub use types::data_type_from_name;
 
 use sqlparser::ast::Statement;
 

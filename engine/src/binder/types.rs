@@ -126,3 +126,22 @@ pub fn cast_type(ty: &ast::DataType) -> Result<DataType> {
     }
     Ok(declared.data_type)
 }
+
+/// The tether type of a SQL type name as PostgreSQL's `format_type` prints it
+/// (`integer`, `character varying(20)`, `numeric(10,2)`, `timestamp with time zone` ...).
+pub fn data_type_from_name(name: &str) -> Result<DataType> {
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let unsupported = || Error::unsupported(format!("type {name}"));
+    let mut parser = sqlparser::parser::Parser::new(&dialect)
+        .try_with_sql(name)
+        .map_err(|_| unsupported())?;
+    let parsed = parser.parse_data_type().map_err(|_| unsupported())?;
+    if parser.peek_token().token != sqlparser::tokenizer::Token::EOF {
+        return Err(unsupported());
+    }
+    let declared = declared_type(&parsed)?;
+    if declared.serial {
+        return Err(unsupported());
+    }
+    Ok(declared.data_type)
+}

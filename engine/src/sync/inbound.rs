@@ -81,13 +81,31 @@ pub(crate) fn apply_transaction(
                         set_key(view, &mut staging, &mut txn, &key, None)?;
                     }
                 }
+                OriginChangeKind::Truncate => {
+                    let mut keys: Vec<Key> = view.table.data.read().rows.keys().cloned().collect();
+                    keys.extend(staging.keys.keys().cloned());
+                    keys.sort();
+                    keys.dedup();
+                    for key in &keys {
+                        set_key(view, &mut staging, &mut txn, key, None)?;
+                    }
+                }
                 OriginChangeKind::Insert | OriginChangeKind::Update => {
                     let Some(new) = &change.new else { continue };
                     let key = new_key.unwrap_or_default();
-                    if let Some(old_key) = old_key.filter(|k| *k != key) {
+                    let old_key = old_key.unwrap_or_else(|| key.clone());
+                    let new = with_unchanged_values(
+                        view,
+                        &staging,
+                        &txn,
+                        new,
+                        change.old.as_ref(),
+                        &old_key,
+                    )?;
+                    if old_key != key {
                         set_key(view, &mut staging, &mut txn, &old_key, None)?;
                     }
-                    let values = spec.mirror_row(new)?;
+                    let values = spec.mirror_row(&new)?;
                     set_key(view, &mut staging, &mut txn, &key, values)?;
                 }
             }
@@ -139,6 +157,54 @@ fn finish(
             Err(e)
         }
     }
+}
+
+/// The new row with the values it does not carry (unchanged TOAST) filled in: from the old row
+/// when the change has a whole one, else from the mirror's row (its shadow when staged).
+fn with_unchanged_values(
+    view: &ViewSync,
+    staging: &Staging,
+    txn: &Transaction,
+    new: &super::OriginRow,
+    old: Option<&super::OriginRow>,
+    old_key: &Key,
+) -> Result<super::OriginRow> {
+    if new.unchanged.is_empty() {
+        return Ok(new.clone());
+    }
+    let mut filled = new.clone();
+    let mirror: Option<Vec<Value>> = match staging.keys.get(old_key) {
+        Some(entry) => entry.shadow.clone(),
+        None => {
+            rows::visible(&view.table, old_key, txn).map(|v| rows::values_of(&view.table.def(), &v))
+        }
+    };
+    for &position in &new.unchanged {
+        let from_old = old
+            .filter(|o| !o.unchanged.contains(&position))
+            .and_then(|o| o.values.get(position).cloned());
+        let from_mirror = view
+            .spec
+            .mirror_position_of_origin(position)
+            .and_then(|p| mirror.as_ref().and_then(|m| m.get(p).cloned()));
+        let value = from_old.or(from_mirror).ok_or_else(|| {
+            crate::error::Error::Origin(OriginError::Setup(format!(
+                "an update of {} did not carry the unchanged value of column \"{}\" and the view \
+                 does not hold it; set REPLICA IDENTITY FULL on the origin table",
+                view.spec.origin_table.name,
+                view.spec
+                    .origin_table
+                    .columns
+                    .get(position)
+                    .map_or("?", |c| c.name.as_str())
+            )))
+        })?;
+        if let Some(slot) = filled.values.get_mut(position) {
+            *slot = value;
+        }
+    }
+    filled.unchanged.clear();
+    Ok(filled)
 }
 
 /// Sets the mirror row of `key`, or only its shadow if the key is staged.

@@ -9,6 +9,7 @@
 //! origin's row (`commit`, `view_sync`). See DESIGN.md for the invariants.
 
 pub(crate) mod attempts;
+pub mod cas_sql;
 mod commit;
 mod control;
 mod dispatcher;

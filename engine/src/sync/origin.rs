@@ -96,6 +96,20 @@ pub struct OriginRow {
     pub values: Vec<Value>,
     /// The system version (`xmin`) as text, when the origin has one.
     pub system_version: Option<String>,
+    /// Positions of columns whose value the change does not carry because it did not change
+    /// (PostgreSQL's unchanged TOAST values): the mirror keeps the value it has.
+    pub unchanged: Vec<usize>,
+}
+
+impl OriginRow {
+    /// A row with every value given.
+    pub fn new(values: Vec<Value>, system_version: Option<String>) -> OriginRow {
+        OriginRow {
+            values,
+            system_version,
+            unchanged: Vec::new(),
+        }
+    }
 }
 
 /// A consistent copy of one table and the stream position it was taken at.
@@ -111,6 +125,8 @@ pub enum OriginChangeKind {
     Insert,
     Update,
     Delete,
+    /// Every row of the table is gone (`TRUNCATE`); `old` and `new` are `None`.
+    Truncate,
 }
 
 /// One row change of an origin transaction.
@@ -193,6 +209,10 @@ pub struct OriginWrite {
     pub version: VersionCheck,
     /// The version the write is based on (update, delete); `None` with [`VersionCheck::None`].
     pub base_version: Option<String>,
+    /// The row as the client saw it (update, delete): the origin columns the view shows. An
+    /// origin whose stream can report a version other than the row's real one (PostgreSQL rows
+    /// written in a subtransaction) compares these values before calling a mismatch a conflict.
+    pub base_row: Option<Vec<(String, Value)>>,
     /// An earlier write of this batch touched the same row: check against the version that
     /// write produced instead of `base_version`.
     pub follows_previous: bool,

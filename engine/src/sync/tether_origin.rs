@@ -10,6 +10,7 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 use tokio::sync::Notify;
 
+use super::cas_sql::{all_or_nothing, cas_statement, effective_base, row_lookup, SqlStyle};
 use super::origin::{
     BatchOutcome, BoxFuture, ChangeStream, ConflictKind, Origin, OriginChange, OriginChangeKind,
     OriginColumn, OriginError, OriginRow, OriginSnapshot, OriginTable, OriginTableName,
@@ -18,7 +19,6 @@ use super::origin::{
 use crate::api::{ChangeFollower, ChangeKind, Database, QueryResult, Session};
 use crate::catalog::Relation;
 use crate::error::Error;
-use crate::types::Value;
 
 /// How many times a batch that hit a serialization failure is retried at once.
 const SERIALIZATION_RETRIES: usize = 8;
@@ -118,7 +118,7 @@ impl TetherOrigin {
         let sql = format!(
             "SELECT {}, xmin FROM {}",
             column_list(table),
-            quoted_table(&table.name)
+            TetherSql.table(&table.name)
         );
         session.execute("BEGIN", &[]).await.map_err(sql_error)?;
         let rows = session.query(&sql, &[]).await.map_err(sql_error)?;
@@ -131,10 +131,7 @@ impl TetherOrigin {
                 let mut values = row.into_values();
                 let xmin = values.pop().map(|v| v.to_string());
                 values.truncate(width);
-                OriginRow {
-                    values,
-                    system_version: xmin,
-                }
+                OriginRow::new(values, xmin)
             })
             .collect();
         let mut follower = follower;
@@ -236,18 +233,9 @@ async fn apply_once(
     let mut outcomes = Vec::with_capacity(writes.len());
     let mut produced: Vec<(&OriginWrite, Option<String>)> = Vec::new();
     for write in writes {
-        let base = if write.follows_previous {
-            produced
-                .iter()
-                .rev()
-                .find(|(w, _)| w.table == write.table && w.key == write.key)
-                .and_then(|(_, v)| v.clone())
-                .or_else(|| write.base_version.clone())
-        } else {
-            write.base_version.clone()
-        };
-        let (sql, params) = statement(write, base.as_deref());
-        let result = match session.query(&sql, &params).await {
+        let base = effective_base(write, &produced);
+        let statement = cas_statement(&TetherSql, write, base.as_deref());
+        let result = match session.query(&statement.sql, &statement.params).await {
             Ok(rows) => match rows.into_iter().next() {
                 Some(row) => {
                     let version = row.into_values().pop().filter(|v| !v.is_null());
@@ -281,28 +269,10 @@ fn is_permanent(error: &Error) -> bool {
     code.starts_with("23") || code.starts_with("22") || code.starts_with("42")
 }
 
-/// The outcomes of a failed batch: the failing write keeps its outcome, every other write is
-/// rolled back with it.
-fn all_or_nothing(outcomes: Vec<WriteOutcome>, total: usize) -> Vec<WriteOutcome> {
-    let mut all: Vec<WriteOutcome> = outcomes
-        .into_iter()
-        .map(|o| match o {
-            WriteOutcome::Applied { .. } => WriteOutcome::RolledBack,
-            other => other,
-        })
-        .collect();
-    all.resize(total, WriteOutcome::RolledBack);
-    all
-}
-
 /// Why a write matched no row: the row is gone, or has another version (with its values).
 async fn conflict(session: &mut Session, write: &OriginWrite) -> Result<WriteOutcome, Error> {
-    let (condition, params) = key_condition(write, 1);
-    let sql = format!(
-        "SELECT * FROM {} WHERE {condition}",
-        quoted_table(&write.table)
-    );
-    let rows = session.query(&sql, &params).await?;
+    let lookup = row_lookup(&TetherSql, write, "*");
+    let rows = session.query(&lookup.sql, &lookup.params).await?;
     let origin_row = rows.into_iter().next().map(|row| {
         let names: Vec<String> = row.columns().iter().map(|c| c.name.clone()).collect();
         names.into_iter().zip(row.into_values()).collect()
@@ -315,103 +285,38 @@ async fn conflict(session: &mut Session, write: &OriginWrite) -> Result<WriteOut
     Ok(WriteOutcome::Conflicted { kind, origin_row })
 }
 
-/// The compare-and-set statement of a write and its parameters.
-fn statement(write: &OriginWrite, base: Option<&str>) -> (String, Vec<Value>) {
-    let table = quoted_table(&write.table);
-    let returning = match &write.version {
-        VersionCheck::System => "xmin".to_string(),
-        VersionCheck::Column(c) => quote(c),
-        VersionCheck::None => "1".to_string(),
-    };
-    let mut params: Vec<Value> = Vec::new();
-    match write.op {
-        WriteOp::Insert => {
-            let columns: Vec<String> = write.values.iter().map(|(c, _)| quote(c)).collect();
-            let placeholders: Vec<String> =
-                (1..=write.values.len()).map(|i| format!("${i}")).collect();
-            params.extend(write.values.iter().map(|(_, v)| v.clone()));
-            let key: Vec<String> = write.key.iter().map(|(c, _)| quote(c)).collect();
-            (
-                format!(
-                    "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT ({}) DO NOTHING RETURNING {returning}",
-                    columns.join(", "),
-                    placeholders.join(", "),
-                    key.join(", ")
-                ),
-                params,
-            )
-        }
-        WriteOp::Update | WriteOp::Delete => {
-            let mut sets: Vec<String> = Vec::new();
-            if write.op == WriteOp::Update {
-                for (column, value) in &write.values {
-                    params.push(value.clone());
-                    sets.push(format!("{} = ${}", quote(column), params.len()));
-                }
-                if let VersionCheck::Column(c) = &write.version {
-                    sets.push(format!("{0} = {0} + 1", quote(c)));
-                }
-            }
-            let (mut condition, key_params) = key_condition(write, params.len() + 1);
-            params.extend(key_params);
-            match (&write.version, base) {
-                (VersionCheck::None, _) => {}
-                (VersionCheck::System, Some(base)) => {
-                    params.push(Value::text(base));
-                    condition.push_str(&format!(" AND xmin = ${}::bigint", params.len()));
-                }
-                (VersionCheck::Column(c), Some(base)) => {
-                    params.push(Value::text(base));
-                    condition.push_str(&format!(" AND {} = ${}::bigint", quote(c), params.len()));
-                }
-                (_, None) => condition.push_str(" AND false"),
-            }
-            let sql = match write.op {
-                WriteOp::Update => format!(
-                    "UPDATE {table} SET {} WHERE {condition} RETURNING {returning}",
-                    sets.join(", ")
-                ),
-                _ => format!("DELETE FROM {table} WHERE {condition} RETURNING 1"),
-            };
-            (sql, params)
-        }
-    }
-}
-
-/// `"k1" = $n AND "k2" = $n+1 ...` for the write's key, numbering from `first`.
-fn key_condition(write: &OriginWrite, first: usize) -> (String, Vec<Value>) {
-    let condition = write
-        .key
-        .iter()
-        .enumerate()
-        .map(|(i, (c, _))| format!("{} = ${}", quote(c), first + i))
-        .collect::<Vec<_>>()
-        .join(" AND ");
-    (
-        condition,
-        write.key.iter().map(|(_, v)| v.clone()).collect(),
-    )
-}
-
-fn quote(identifier: &str) -> String {
-    format!("\"{}\"", identifier.replace('"', "\"\""))
-}
-
-fn quoted_table(name: &OriginTableName) -> String {
-    if name.schema.is_empty() {
-        quote(&name.name)
-    } else {
-        format!("{}.{}", quote(&name.schema), quote(&name.name))
-    }
-}
-
 fn column_list(table: &OriginTable) -> String {
     table
         .columns
         .iter()
-        .map(|c| quote(&c.name))
+        .map(|c| TetherSql.quote(&c.name))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// tether's own SQL: `"quoted"` names, `$n` parameters, `xmin` as BIGINT.
+struct TetherSql;
+
+impl SqlStyle for TetherSql {
+    fn quote(&self, identifier: &str) -> String {
+        format!("\"{}\"", identifier.replace('"', "\"\""))
+    }
+
+    fn value_param(&self, index: usize, _table: &OriginTableName, _column: &str) -> String {
+        format!("${index}")
+    }
+
+    fn version_param(&self, index: usize, _system: bool) -> String {
+        format!("${index}::bigint")
+    }
+
+    fn system_version(&self) -> &str {
+        "xmin"
+    }
+
+    fn returning(&self) -> bool {
+        true
+    }
 }
 
 fn sql_error(e: Error) -> OriginError {
@@ -450,13 +355,11 @@ impl ChangeStream for TetherStream {
                                     ChangeKind::Update => OriginChangeKind::Update,
                                     ChangeKind::Delete => OriginChangeKind::Delete,
                                 },
-                                old: c.old.map(|values| OriginRow {
-                                    values,
-                                    system_version: c.old_version.map(|v| v.to_string()),
+                                old: c.old.map(|values| {
+                                    OriginRow::new(values, c.old_version.map(|v| v.to_string()))
                                 }),
-                                new: c.new.map(|values| OriginRow {
-                                    values,
-                                    system_version: c.new_version.map(|v| v.to_string()),
+                                new: c.new.map(|values| {
+                                    OriginRow::new(values, c.new_version.map(|v| v.to_string()))
                                 }),
                             })
                             .collect();

@@ -130,7 +130,7 @@ pub(crate) fn insert(
             txn,
             WriteOp::Insert,
             &key,
-            None,
+            (None, None),
             (None, Some(written)),
             origin_values,
         )?;
@@ -183,7 +183,7 @@ pub(crate) fn update(
                 Arc::new(RowVersion::new(txn.id(), values.clone().into_boxed_slice()))
             }
         };
-        let base = base_version(&view, &row.row);
+        let base = (base_version(&view, &row.row), origin_row(&view, &row.row));
         let rows_json = (
             Some(visible_json(&view, &row.row)),
             Some(visible_json(&view, &values)),
@@ -221,7 +221,7 @@ pub(crate) fn delete(
                 rows::delete(&target.table, txn, row.key.clone(), row.version.clone())
             })?;
         }
-        let base = base_version(&view, &row.row);
+        let base = (base_version(&view, &row.row), origin_row(&view, &row.row));
         let base_row = Some(visible_json(&view, &row.row));
         record(
             shared,
@@ -302,7 +302,7 @@ fn record(
     txn: &mut Transaction,
     op: WriteOp,
     key: &Key,
-    base_version: Option<String>,
+    (base_version, base_values): (Option<String>, Option<Vec<(String, Value)>>),
     (base_row, written_row): (Option<Json>, Option<Json>),
     values: Vec<(String, Value)>,
 ) -> Result<()> {
@@ -348,6 +348,7 @@ fn record(
             values,
             version: spec.version.clone(),
             base_version,
+            base_row: base_values,
             follows_previous: false,
         },
         base_row,
@@ -366,6 +367,21 @@ fn origin_name(view: &ViewSync, position: usize) -> String {
         .map_or_else(String::new, |s| {
             view.spec.origin_table.columns[s].name.clone()
         })
+}
+
+/// The origin columns a mirror row shows, by origin name.
+fn origin_row(view: &ViewSync, values: &[Value]) -> Option<Vec<(String, Value)>> {
+    Some(
+        view.spec
+            .columns
+            .iter()
+            .zip(values)
+            .filter_map(|(c, v)| {
+                c.source
+                    .map(|s| (view.spec.origin_table.columns[s].name.clone(), v.clone()))
+            })
+            .collect(),
+    )
 }
 
 /// The version a row was read at (`__version`).

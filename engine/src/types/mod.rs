@@ -23,4 +23,9 @@ pub use data_type::DataType;
 pub use datetime::Interval;
 pub use value::{FromValue, Value};
 
+/// The type named by SQL text such as `character varying(20)` (what `format_type` prints).
+pub fn data_type_from_name(name: &str) -> crate::Result<DataType> {
+    crate::binder::data_type_from_name(name)
+}
+
 pub use bigdecimal::BigDecimal as Decimal;
