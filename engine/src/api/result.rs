@@ -115,7 +115,8 @@ impl ColumnIndex for &str {
 }
 
 impl Row {
-    pub(crate) fn new(columns: Arc<[Column]>, values: Vec<Value>) -> Self {
+    /// A row of `values` under `columns` (one value per column).
+    pub fn new(columns: Arc<[Column]>, values: Vec<Value>) -> Self {
         Row { columns, values }
     }
 

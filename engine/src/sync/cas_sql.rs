@@ -18,6 +18,10 @@ pub trait SqlStyle {
     fn system_version(&self) -> &str;
     /// Whether statements can say `RETURNING`.
     fn returning(&self) -> bool;
+    /// An expression read back as text (RETURNING of a version column).
+    fn as_text(&self, expression: String) -> String {
+        expression
+    }
 
     /// `"schema"."table"` (or just the table when the schema is empty).
     fn table(&self, name: &OriginTableName) -> String {
@@ -45,7 +49,7 @@ pub fn cas_statement(style: &dyn SqlStyle, write: &OriginWrite, base: Option<&st
     let returning = if style.returning() {
         let version = match &write.version {
             VersionCheck::System => style.system_version().to_string(),
-            VersionCheck::Column(c) => style.quote(c),
+            VersionCheck::Column(c) => style.as_text(style.quote(c)),
             VersionCheck::None => "1".to_string(),
         };
         match write.op {

@@ -111,6 +111,8 @@ impl Database {
         for view in self.select_views(view)? {
             view.paused
                 .store(true, std::sync::atomic::Ordering::Release);
+            // Wait out an apply in progress: from here on the view receives nothing.
+            drop(view.staging.lock());
             set_state(&self.shared, &view, ViewState::Paused, None);
             view.control.notify_one();
         }

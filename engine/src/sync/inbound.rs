@@ -59,13 +59,17 @@ pub(crate) fn load_snapshot(
     finish(shared, view, txn, outcome, &snapshot.position)
 }
 
-/// Applies one origin transaction to the mirror atomically.
+/// Applies one origin transaction to the mirror atomically. Returns `false` (and applies
+/// nothing) when the view was paused meanwhile: a paused view receives nothing.
 pub(crate) fn apply_transaction(
     shared: &Shared,
     view: &Arc<ViewSync>,
     transaction: &OriginTransaction,
-) -> Result<()> {
+) -> Result<bool> {
     let mut staging = view.staging.lock();
+    if view.is_paused() {
+        return Ok(false);
+    }
     let mut txn = shared.txns.begin();
     let outcome = (|| {
         let spec = &view.spec;
@@ -118,19 +122,22 @@ pub(crate) fn apply_transaction(
             transaction.position.ordinal,
         )
     })();
-    finish(shared, view, txn, outcome, &transaction.position)
+    finish(shared, view, txn, outcome, &transaction.position).map(|()| true)
 }
 
 /// Moves the view's position forward without changes (stream keepalives), settling staged
 /// rows whose echo position it passes.
-pub(crate) fn advance(shared: &Shared, view: &Arc<ViewSync>, position: &Position) -> Result<()> {
+pub(crate) fn advance(shared: &Shared, view: &Arc<ViewSync>, position: &Position) -> Result<bool> {
     if view.status.lock().position.as_ref() >= Some(position) {
-        return Ok(());
+        return Ok(true);
     }
     let mut staging = view.staging.lock();
+    if view.is_paused() {
+        return Ok(false);
+    }
     let mut txn = shared.txns.begin();
     let outcome = settle(view, &mut staging, &mut txn, None, position.ordinal);
-    finish(shared, view, txn, outcome, position)
+    finish(shared, view, txn, outcome, position).map(|()| true)
 }
 
 /// Commits (or rolls back) an inbound transaction and records the new position.
@@ -339,16 +346,19 @@ async fn stream(
         let Some(shared) = weak.upgrade() else {
             return Ok(());
         };
-        let position = match &event {
-            super::StreamEvent::Transaction(t) => {
-                apply_transaction(&shared, view, t).map_err(|e| OriginError::Sql(e.to_string()))?;
-                t.position.clone()
-            }
-            super::StreamEvent::Progress(p) => {
-                advance(&shared, view, p).map_err(|e| OriginError::Sql(e.to_string()))?;
-                p.clone()
-            }
+        let (applied, position) = match &event {
+            super::StreamEvent::Transaction(t) => (
+                apply_transaction(&shared, view, t).map_err(|e| OriginError::Sql(e.to_string()))?,
+                t.position.clone(),
+            ),
+            super::StreamEvent::Progress(p) => (
+                advance(&shared, view, p).map_err(|e| OriginError::Sql(e.to_string()))?,
+                p.clone(),
+            ),
         };
+        if !applied {
+            return Ok(());
+        }
         changes.acknowledge(&position);
     }
 }
