@@ -669,6 +669,20 @@ impl Binder<'_> {
                         "cannot cast type {source} to {target}"
                     )));
                 }
+                // CHAR(n) to another string type drops the padding, as in PostgreSQL.
+                let inner = if matches!(source, DataType::Char(_))
+                    && matches!(target, DataType::Text | DataType::Varchar(_))
+                {
+                    let (function, data_type) =
+                        crate::functions::resolve("rtrim", &[DataType::Text])?;
+                    Expr::Function {
+                        function,
+                        args: vec![inner],
+                        data_type,
+                    }
+                } else {
+                    inner
+                };
                 Ok(Expr::Cast {
                     expr: Box::new(inner),
                     data_type: target,
