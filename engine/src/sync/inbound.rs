@@ -292,6 +292,13 @@ pub(crate) async fn follow(weak: Weak<Shared>, view: Arc<ViewSync>) {
                 set_state(&shared, &view, ViewState::Snapshotting, Some(message));
                 view.status.lock().position = None;
             }
+            Err(OriginError::Setup(message)) => {
+                // Retrying cannot fix the origin's setup: stay in error until REFRESH (or
+                // pause/resume) asks for another try.
+                set_state(&shared, &view, ViewState::Error, Some(message));
+                drop(shared);
+                view.control.notified().await;
+            }
             Err(e) => {
                 set_state(&shared, &view, ViewState::Error, Some(e.to_string()));
                 drop(shared);

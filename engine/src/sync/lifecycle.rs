@@ -183,6 +183,13 @@ fn named_view(shared: &Shared, name: &ObjectName) -> Result<Option<Arc<ViewSync>
 pub(crate) fn drop_live_view(shared: &Shared, view: &Arc<ViewSync>) -> Result<()> {
     view.stop();
     shared.sync.views.write().remove(&view.table.id);
+    if let (Some(origin), Ok(handle)) = (
+        shared.sync.origin(&view.spec.origin),
+        tokio::runtime::Handle::try_current(),
+    ) {
+        let spec = view.spec.clone();
+        handle.spawn(async move { origin.release(&spec.origin_table).await });
+    }
     let def = view.table.def();
     let mut catalog = shared.catalog.write();
     if let Ok(schema) = catalog.schema_mut(&def.schema) {

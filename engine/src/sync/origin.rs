@@ -322,4 +322,11 @@ pub trait Origin: Send + Sync + 'static {
 
     /// Runs plain SQL on the origin (one or more statements) and returns their results.
     fn execute<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<Vec<QueryResult>, OriginError>>;
+
+    /// A view of `table` was dropped: free what its streams held at the origin (a persistent
+    /// replication slot). The default does nothing.
+    fn release<'a>(&'a self, table: &'a OriginTable) -> BoxFuture<'a, ()> {
+        let _ = table;
+        Box::pin(async {})
+    }
 }
