@@ -376,7 +376,8 @@ fn remove_batch(shared: &Shared, local_txn: u64, origin: &str) {
         .retain(|b| !(b.local_txn == local_txn && b.origin == origin));
 }
 
-fn connected(shared: &Shared, origin: &str) {
+/// Records that `origin` answers again (an event if it did not before).
+pub(crate) fn connected(shared: &Shared, origin: &str) {
     if shared.sync.unreachable.lock().remove(origin).is_some() {
         shared.sync.events.emit(SyncEvent::OriginConnected {
             origin: origin.to_string(),
@@ -384,7 +385,8 @@ fn connected(shared: &Shared, origin: &str) {
     }
 }
 
-fn disconnected(shared: &Shared, origin: &str, error: &str) {
+/// Records that `origin` does not answer (an event the first time).
+pub(crate) fn disconnected(shared: &Shared, origin: &str, error: &str) {
     let first = shared
         .sync
         .unreachable

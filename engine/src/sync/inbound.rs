@@ -300,6 +300,9 @@ pub(crate) async fn follow(weak: Weak<Shared>, view: Arc<ViewSync>) {
                 view.control.notified().await;
             }
             Err(e) => {
+                if e.is_transient() {
+                    super::dispatcher::disconnected(&shared, &view.spec.origin, &e.to_string());
+                }
                 set_state(&shared, &view, ViewState::Error, Some(e.to_string()));
                 drop(shared);
                 sleep_or_control(&view, backoff(failures)).await;
@@ -337,6 +340,7 @@ async fn stream(
         let mut status = view.status.lock();
         status.last_error = None;
         drop(status);
+        super::dispatcher::connected(&shared, &view.spec.origin);
         set_state(&shared, view, ViewState::Streaming, None);
     }
     *failures = 0;
