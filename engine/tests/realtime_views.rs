@@ -606,6 +606,7 @@ async fn drop_alter_and_describe() {
         .await
         .unwrap();
     assert_eq!(f.local.views()[0].write_policy, "local_first");
+    f.local.pause(None).unwrap();
     f.session
         .execute("UPDATE items SET name = 'now' WHERE id = 1", &[])
         .await
@@ -614,6 +615,7 @@ async fn drop_alter_and_describe() {
         rows(&mut f.session, "SELECT __staged FROM items WHERE id = 1").await,
         vec![vec![Value::Bool(true)]]
     );
+    f.local.resume(None).unwrap();
     f.local.flush(FLUSH).await.unwrap();
     f.session.execute("DROP VIEW items", &[]).await.unwrap();
     assert!(f.local.views().is_empty());
