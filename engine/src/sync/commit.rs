@@ -57,7 +57,7 @@ pub(crate) fn rolled_back(shared: &Shared, effects: TxnEffects) {
             let mut txn = shared.txns.begin();
             match settle(&view, &mut staging, &mut txn, Some(&key), position) {
                 Ok(()) => {
-                    shared.txns.commit(txn);
+                    commit_internal(shared, txn);
                 }
                 Err(_) => crate::api::rollback_transaction(shared, txn),
             }
@@ -90,4 +90,45 @@ pub(crate) fn settle(
         }
     }
     Ok(())
+}
+
+/// Commits an internal transaction of the sync machinery (inbound apply, outcome recording,
+/// settling) and ends the rebase links of every mirror row it changed: transactions that start
+/// after it see the new row, so their writes need no rebasing.
+pub(crate) fn commit_internal(shared: &Shared, txn: Transaction) -> u64 {
+    let views = shared.sync.views.read();
+    let mut changed: Vec<(u64, Key)> = txn
+        .writes
+        .iter()
+        .map(|w| match w {
+            crate::txn::WriteRecord::Created { table, key, .. }
+            | crate::txn::WriteRecord::Deleted { table, key, .. } => (table.id, key),
+        })
+        .filter(|(id, _)| views.contains_key(id))
+        .map(|(id, key)| (id, key.clone()))
+        .collect();
+    drop(views);
+    changed.sort();
+    changed.dedup();
+    let position = shared.txns.commit(txn);
+    if !changed.is_empty() {
+        let mut chains = shared.sync.chains.lock();
+        for (view, key) in &changed {
+            chains.close(*view, key, position);
+        }
+    }
+    position
+}
+
+/// Forgets rebase links that no open transaction or queued attempt can use.
+pub(crate) fn prune_rebase_links(shared: &Shared) {
+    let queued = shared
+        .sync
+        .outbox
+        .lock()
+        .iter()
+        .flat_map(|b| b.attempts.iter().map(|a| a.snapshot))
+        .min();
+    let horizon = queued.map_or(shared.txns.horizon(), |q| q.min(shared.txns.horizon()));
+    shared.sync.chains.lock().prune(horizon);
 }

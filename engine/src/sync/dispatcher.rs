@@ -121,9 +121,12 @@ fn prepare_writes(shared: &Shared, attempts: &[PendingAttempt]) -> Vec<OriginWri
             let base = if write.op == WriteOp::Insert {
                 None
             } else {
-                shared
-                    .sync
-                    .rebased(row.0, &attempt.key, write.base_version.clone())
+                shared.sync.chains.lock().rebased(
+                    row.0,
+                    &attempt.key,
+                    write.base_version.clone(),
+                    attempt.snapshot,
+                )
             };
             if let Some(previous_base) = seen.get(&row) {
                 write.follows_previous = *previous_base == base;
@@ -162,12 +165,7 @@ fn record(
             }
             events.push(event);
             if let WriteOutcome::Applied { new_version } = result {
-                shared.sync.record_chain(
-                    attempt.view.table.id,
-                    attempt.key.clone(),
-                    write.base_version.clone(),
-                    new_version.clone(),
-                );
+                record_link(shared, attempt, write, new_version);
             }
             let slot = views
                 .iter()
@@ -199,8 +197,9 @@ fn record(
     })();
     match result {
         Ok(()) => {
-            shared.txns.commit(txn);
+            super::commit::commit_internal(shared, txn);
             drop(guards);
+            super::commit::prune_rebase_links(shared);
             for event in events {
                 shared.sync.events.emit(event);
             }
@@ -216,6 +215,42 @@ fn record(
                 error: format!("recording write outcomes failed: {e}"),
             });
         }
+    }
+}
+
+/// Records the rebase link of an applied write. If the view's row already moved past the
+/// write's base (its echo came first), the link ends now: later transactions see the new row.
+fn record_link(
+    shared: &Shared,
+    attempt: &PendingAttempt,
+    write: &OriginWrite,
+    new_version: &Option<String>,
+) {
+    let view = &attempt.view;
+    let latest = crate::txn::Snapshot {
+        txn_id: 0,
+        ts: shared.txns.last_commit_position(),
+    };
+    let shown = view
+        .table
+        .data
+        .read()
+        .visible(&attempt.key, &latest)
+        .map(|v| v.value(view.spec.version_position, &Value::Null).clone());
+    let still_shown = match (&shown, &write.base_version) {
+        (Some(Value::Text(shown)), Some(base)) => **shown == **base,
+        (Some(Value::Null), None) | (None, None) => true,
+        _ => false,
+    };
+    let mut chains = shared.sync.chains.lock();
+    chains.record(
+        view.table.id,
+        attempt.key.clone(),
+        write.base_version.clone(),
+        new_version.clone(),
+    );
+    if !still_shown {
+        chains.close(view.table.id, &attempt.key, latest.ts);
     }
 }
 

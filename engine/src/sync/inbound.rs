@@ -35,7 +35,9 @@ pub(crate) fn load_snapshot(
             seen.insert(key.clone());
             set_key(view, &mut staging, &mut txn, &key, values)?;
         }
-        let stale: Vec<Key> = view
+        // Rows the snapshot no longer has, and staged keys it does not have (a staged delete
+        // leaves no row): their origin row is gone.
+        let mut stale: Vec<Key> = view
             .table
             .data
             .read()
@@ -44,6 +46,9 @@ pub(crate) fn load_snapshot(
             .filter(|k| !seen.contains(*k))
             .cloned()
             .collect();
+        stale.extend(staging.keys.keys().filter(|k| !seen.contains(*k)).cloned());
+        stale.sort();
+        stale.dedup();
         for key in stale {
             set_key(view, &mut staging, &mut txn, &key, None)?;
         }
@@ -150,7 +155,7 @@ fn finish(
 ) -> Result<()> {
     match outcome {
         Ok(()) => {
-            shared.txns.commit(txn);
+            super::commit::commit_internal(shared, txn);
             let mut status = view.status.lock();
             if status.position.as_ref() < Some(position) {
                 status.position = Some(position.clone());
@@ -345,31 +350,32 @@ async fn stream(
     }
     *failures = 0;
     loop {
-        let event = tokio::select! {
-            event = changes.next() => event?,
-            _ = view.control.notified() => {
-                if view.is_paused() {
-                    return Ok(());
-                }
-                continue;
+        let event = changes.next().await?;
+        // A paused view keeps its stream and the event it read, and applies it on resume: no
+        // new snapshot, nothing lost.
+        let position = loop {
+            let Some(shared) = weak.upgrade() else {
+                return Ok(());
+            };
+            let (applied, position) = match &event {
+                super::StreamEvent::Transaction(t) => (
+                    apply_transaction(&shared, view, t)
+                        .map_err(|e| OriginError::Sql(e.to_string()))?,
+                    &t.position,
+                ),
+                super::StreamEvent::Progress(p) => (
+                    advance(&shared, view, p).map_err(|e| OriginError::Sql(e.to_string()))?,
+                    p,
+                ),
+            };
+            if applied {
+                break position.clone();
+            }
+            drop(shared);
+            while view.is_paused() {
+                view.control.notified().await;
             }
         };
-        let Some(shared) = weak.upgrade() else {
-            return Ok(());
-        };
-        let (applied, position) = match &event {
-            super::StreamEvent::Transaction(t) => (
-                apply_transaction(&shared, view, t).map_err(|e| OriginError::Sql(e.to_string()))?,
-                t.position.clone(),
-            ),
-            super::StreamEvent::Progress(p) => (
-                advance(&shared, view, p).map_err(|e| OriginError::Sql(e.to_string()))?,
-                p.clone(),
-            ),
-        };
-        if !applied {
-            return Ok(());
-        }
         changes.acknowledge(&position);
     }
 }

@@ -18,6 +18,7 @@ mod inbound;
 pub(crate) mod lifecycle;
 mod mirror;
 mod origin;
+mod rebase;
 mod rows;
 mod runtime;
 mod tether_origin;

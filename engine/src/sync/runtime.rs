@@ -13,6 +13,7 @@ use tokio::sync::Notify;
 
 use super::events::EventBus;
 use super::origin::{Origin, OriginWrite};
+use super::rebase::RebaseChains;
 use super::view_sync::ViewSync;
 use crate::catalog::TableId;
 use crate::storage::Key;
@@ -25,6 +26,8 @@ pub struct PendingAttempt {
     pub key: Key,
     pub key_json: Json,
     pub write: OriginWrite,
+    /// The snapshot of the transaction that made the attempt (what its base is as of).
+    pub snapshot: u64,
     pub base_row: Option<Json>,
     pub written_row: Option<Json>,
     /// The key has a staged row in the view (`local_first`).
@@ -69,9 +72,6 @@ impl TxnEffects {
     }
 }
 
-/// Per (view, key): our applied writes as (base version, produced version), oldest first.
-pub type RebaseChains = HashMap<(TableId, Key), Vec<(Option<String>, Option<String>)>>;
-
 /// The sync state of one database.
 #[derive(Default)]
 pub struct SyncRuntime {
@@ -103,9 +103,6 @@ impl std::fmt::Debug for SyncRuntime {
             .finish()
     }
 }
-
-/// How many rebase steps a key remembers.
-const CHAIN_LIMIT: usize = 16;
 
 impl SyncRuntime {
     /// The origin registered under `name`.
@@ -168,32 +165,5 @@ impl SyncRuntime {
             blocked.extend(batch.attempts.iter().map(|a| (a.view.table.id, &a.key)));
         }
         Err(earliest)
-    }
-
-    /// The version an attempt based on `base` should check, after our own applied writes to
-    /// the same row.
-    pub fn rebased(&self, view: TableId, key: &Key, base: Option<String>) -> Option<String> {
-        let chains = self.chains.lock();
-        let Some(chain) = chains.get(&(view, key.clone())) else {
-            return base;
-        };
-        let mut current = base;
-        for _ in 0..CHAIN_LIMIT {
-            match chain.iter().rev().find(|(from, _)| *from == current) {
-                Some((_, to)) if *to != current => current = to.clone(),
-                _ => break,
-            }
-        }
-        current
-    }
-
-    /// Records that our write turned `from` into `to` on a row.
-    pub fn record_chain(&self, view: TableId, key: Key, from: Option<String>, to: Option<String>) {
-        let mut chains = self.chains.lock();
-        let chain = chains.entry((view, key)).or_default();
-        chain.push((from, to));
-        if chain.len() > CHAIN_LIMIT {
-            chain.remove(0);
-        }
     }
 }

@@ -351,6 +351,7 @@ fn record(
             base_row: base_values,
             follows_previous: false,
         },
+        snapshot: txn.snapshot.ts,
         base_row,
         written_row,
         staged: spec.policy == WritePolicy::LocalFirst,

@@ -109,10 +109,9 @@ impl ChangeLog {
 
     /// Appends a committed transaction (called by the commit, in commit order).
     pub(super) fn record(&self, commit_ts: u64, txn_id: TxnId, writes: &[WriteRecord]) {
+        // Transactions whose writes cancel out are logged too (with no changes): followers
+        // must see every commit position to know they have caught up.
         let changes = net_changes(writes);
-        if changes.is_empty() {
-            return;
-        }
         self.entries
             .lock()
             .push_back(Arc::new(CommittedTransaction {

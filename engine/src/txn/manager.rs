@@ -114,7 +114,7 @@ impl TxnManager {
     }
 
     /// The oldest snapshot any open or future transaction can have.
-    fn horizon(&self) -> u64 {
+    pub fn horizon(&self) -> u64 {
         let active = self.active.lock();
         active
             .keys()

@@ -1,0 +1,121 @@
+//! Rebasing our own successive writes (invariant 4). When a write attempt on a row applies, it
+//! turns the row's version `from` into `to`. A later attempt of ours on the same row that was
+//! based on `from` — because its transaction saw the row before the view showed our change —
+//! is sent checking `to` instead, so our writes never conflict with each other.
+//!
+//! Each link is valid only for attempts whose transaction's snapshot is older than the moment
+//! the view's row stopped showing `from` (the echo, or anyone's later change, arriving): an
+//! attempt that saw the newer row has the right base already, and must not be rebased onto
+//! an old link whose versions happen to recur (a row deleted and re-inserted with `ver = 1`).
+//! Links are followed in the order our writes applied, once each, so they cannot cycle.
+
+use std::collections::HashMap;
+
+use crate::catalog::TableId;
+use crate::storage::Key;
+
+/// One applied write of ours: `from` -> `to`, valid for snapshots older than `until`.
+#[derive(Debug, Clone)]
+struct Link {
+    from: Option<String>,
+    to: Option<String>,
+    /// The local commit position at which the view's row stopped showing `from`; `None` while
+    /// it still does.
+    until: Option<u64>,
+}
+
+/// The links of every row our writes applied to.
+#[derive(Debug, Default)]
+pub struct RebaseChains {
+    rows: HashMap<(TableId, Key), Vec<Link>>,
+}
+
+impl RebaseChains {
+    /// The version an attempt based on `base`, written by a transaction with snapshot
+    /// `snapshot`, should check.
+    pub fn rebased(
+        &self,
+        view: TableId,
+        key: &Key,
+        base: Option<String>,
+        snapshot: u64,
+    ) -> Option<String> {
+        let Some(links) = self.rows.get(&(view, key.clone())) else {
+            return base;
+        };
+        let mut current = base;
+        for link in links {
+            if link.until.is_none_or(|until| snapshot < until) && link.from == current {
+                current = link.to.clone();
+            }
+        }
+        current
+    }
+
+    /// Records that our write turned `from` into `to` on a row.
+    pub fn record(&mut self, view: TableId, key: Key, from: Option<String>, to: Option<String>) {
+        self.rows.entry((view, key)).or_default().push(Link {
+            from,
+            to,
+            until: None,
+        });
+    }
+
+    /// The view's row changed in the local commit at `position`: open links end there.
+    pub fn close(&mut self, view: TableId, key: &Key, position: u64) {
+        if let Some(links) = self.rows.get_mut(&(view, key.clone())) {
+            for link in links.iter_mut().filter(|l| l.until.is_none()) {
+                link.until = Some(position);
+            }
+        }
+    }
+
+    /// Forgets links no attempt can use any more: closed at or before `horizon`, the oldest
+    /// snapshot any open transaction or queued attempt has.
+    pub fn prune(&mut self, horizon: u64) {
+        self.rows.retain(|_, links| {
+            links.retain(|l| l.until.is_none_or(|until| until > horizon));
+            !links.is_empty()
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Value;
+
+    fn key() -> Key {
+        Box::new([Value::Int32(1)])
+    }
+
+    fn v(s: &str) -> Option<String> {
+        Some(s.to_string())
+    }
+
+    #[test]
+    fn follows_links_in_order_without_cycles() {
+        let mut chains = RebaseChains::default();
+        chains.record(1, key(), v("1"), None);
+        chains.record(1, key(), None, v("1"));
+        assert_eq!(chains.rebased(1, &key(), None, 0), v("1"));
+        assert_eq!(chains.rebased(1, &key(), v("1"), 0), v("1"));
+        for i in 1..40 {
+            chains.record(1, key(), v(&i.to_string()), v(&(i + 1).to_string()));
+        }
+        assert_eq!(chains.rebased(1, &key(), v("1"), 0), v("40"));
+    }
+
+    #[test]
+    fn closed_links_apply_only_to_older_snapshots() {
+        let mut chains = RebaseChains::default();
+        chains.record(1, key(), v("1"), v("2"));
+        chains.close(1, &key(), 10);
+        assert_eq!(chains.rebased(1, &key(), v("1"), 9), v("2"));
+        assert_eq!(chains.rebased(1, &key(), v("1"), 10), v("1"));
+        chains.prune(9);
+        assert_eq!(chains.rebased(1, &key(), v("1"), 9), v("2"));
+        chains.prune(10);
+        assert_eq!(chains.rebased(1, &key(), v("1"), 9), v("1"));
+    }
+}
