@@ -2,14 +2,16 @@
 //!
 //! `-c` and `-f` may be repeated and mixed; they run in the order given, so the parsed
 //! [`Invocation`] keeps them as one ordered list of [`ScriptSource`]s. Options that configure the
-//! shell as a whole go into [`Settings`]. A new flag (e.g. `--origin NAME=URL`) is a field on
-//! [`Args`] plus, if the shell needs it at start-up, a field on [`Settings`] read by
-//! [`crate::shell::state::Shell::new`].
+//! shell as a whole go into [`Settings`], among them the origins of `--origin NAME=URL`
+//! ([`OriginSpec`]), which [`crate::shell::state::Shell::new`] registers. A new flag is a field
+//! on [`Args`] plus, if the shell needs it at start-up, a field on [`Settings`].
 
 use std::path::PathBuf;
 
+use clap::error::ErrorKind;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
+use super::origins::OriginSpec;
 use super::output::OutputFormat;
 
 /// What to do when a statement or meta-command of a script fails.
@@ -46,6 +48,12 @@ struct Args {
     /// Whether a script stops at the first error.
     #[arg(long = "on-error", value_enum, default_value_t = OnError::Stop)]
     on_error: OnError,
+
+    /// Register an origin views can mirror; repeatable. tether:NAME=memory is an in-process
+    /// origin over a new in-memory database (the shell cannot connect to postgres: and mysql:
+    /// origins yet).
+    #[arg(long = "origin", value_name = "NAME=URL", value_parser = OriginSpec::parse)]
+    origins: Vec<OriginSpec>,
 }
 
 /// One script to run: a `-c` string, a `-f` file, or standard input (`-f -`).
@@ -61,6 +69,8 @@ pub enum ScriptSource {
 pub struct Settings {
     pub format: OutputFormat,
     pub on_error: OnError,
+    /// The `--origin` arguments, in order; names are unique.
+    pub origins: Vec<OriginSpec>,
 }
 
 /// The parsed command line: settings and the scripts in the order they were given.
@@ -85,15 +95,32 @@ impl Invocation {
     {
         let matches = Args::command().try_get_matches_from(arguments)?;
         let args = Args::from_arg_matches(&matches)?;
+        if let Some(name) = first_duplicate(&args.origins) {
+            return Err(Args::command().error(
+                ErrorKind::ArgumentConflict,
+                format!("origin {name} is given twice with --origin"),
+            ));
+        }
         let sources = ordered_sources(&matches, args.commands, args.files);
         Ok(Invocation {
             settings: Settings {
                 format: args.format,
                 on_error: args.on_error,
+                origins: args.origins,
             },
             sources,
         })
     }
+}
+
+/// The name of the first origin given twice, if any.
+fn first_duplicate(origins: &[OriginSpec]) -> Option<&str> {
+    origins.iter().enumerate().find_map(|(i, spec)| {
+        origins[..i]
+            .iter()
+            .any(|earlier| earlier.name == spec.name)
+            .then_some(spec.name.as_str())
+    })
 }
 
 /// Interleaves `-c` and `-f` values by their position on the command line.
@@ -158,6 +185,35 @@ mod tests {
         assert_eq!(invocation.settings.format, OutputFormat::Json);
         assert_eq!(invocation.settings.on_error, OnError::Continue);
         assert!(invocation.sources.is_empty());
+    }
+
+    #[test]
+    fn origins_are_kept_in_order_and_must_be_unique() {
+        let invocation = Invocation::parse_from([
+            "tether",
+            "--origin",
+            "tether:a=memory",
+            "--origin",
+            "tether:b=memory",
+        ])
+        .expect("valid arguments");
+        let names: Vec<&str> = invocation
+            .settings
+            .origins
+            .iter()
+            .map(|spec| spec.name.as_str())
+            .collect();
+        assert_eq!(names, ["tether:a", "tether:b"]);
+        let err = Invocation::parse_from([
+            "tether",
+            "--origin",
+            "tether:a=memory",
+            "--origin",
+            "TETHER:a=memory",
+        ])
+        .expect_err("duplicate origin");
+        assert_eq!(err.kind(), ErrorKind::ArgumentConflict);
+        assert!(Invocation::parse_from(["tether", "--origin", "tether:a"]).is_err());
     }
 
     #[test]

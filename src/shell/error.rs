@@ -19,6 +19,11 @@ pub enum ShellError {
     },
     /// A meta-command was unknown or misused.
     Meta(String),
+    /// SQL sent to an origin with `\origin` failed there, or the origin could not be reached.
+    Origin {
+        origin: String,
+        error: tether::sync::OriginError,
+    },
     /// Input could not be read (missing file, invalid UTF-8, ...).
     Input(String),
     /// Output could not be written (e.g. a closed pipe). Fatal: the shell stops.
@@ -81,6 +86,7 @@ impl ShellError {
                 format!("ERROR:  {text}\nSQLSTATE: {}", error.sqlstate())
             }
             ShellError::Meta(message) | ShellError::Input(message) => format!("ERROR:  {message}"),
+            ShellError::Origin { origin, error } => format!("ERROR:  at origin {origin}: {error}"),
             ShellError::Output(err) => format!("tether: could not write output: {err}"),
             ShellError::Startup(message) => format!("tether: {message}"),
         }
@@ -147,6 +153,19 @@ mod tests {
             err.message(),
             "ERROR:  syntax error at line 1, column 3: Expected: an SQL statement\nSQLSTATE: 42601"
         );
+    }
+
+    #[test]
+    fn origin_errors_name_the_origin() {
+        let err = ShellError::Origin {
+            origin: "tether:demo".into(),
+            error: tether::sync::OriginError::Sql("relation \"nope\" does not exist".into()),
+        };
+        assert_eq!(
+            err.message(),
+            "ERROR:  at origin tether:demo: relation \"nope\" does not exist"
+        );
+        assert!(!err.is_fatal());
     }
 
     #[test]

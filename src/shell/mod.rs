@@ -5,7 +5,9 @@
 //!   `-c`/`-f` script sources.
 //! - [`state::Shell`] is the shell's state: the tokio runtime, the [`tether::Database`], the
 //!   [`tether::Session`] every statement runs on, and the user's settings (`\format`, `\timing`).
-//!   New shell-wide state (origins, sync subscriptions) belongs there.
+//!   New shell-wide state belongs there.
+//! - [`origins`] reads `--origin NAME=URL` and registers those origins on the database;
+//!   [`events`] prints sync events (`\events on`) without mixing them into other output.
 //! - [`runner::Runner`] turns input lines into work: a line starting with `\` (when no statement is
 //!   open) is a meta-command, anything else goes through the
 //!   [`StatementSplitter`](tether_dialect::split::StatementSplitter) and each complete statement is
@@ -17,9 +19,11 @@
 
 mod args;
 mod error;
+mod events;
 mod execute;
 mod interactive;
 mod meta;
+mod origins;
 mod output;
 mod runner;
 mod script;

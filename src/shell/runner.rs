@@ -1,5 +1,8 @@
 //! [`Runner`]: turns input lines into executed statements and meta-commands, and applies the
 //! error policy. Scripts and the interactive loop both feed their lines through a runner.
+//!
+//! After each statement and meta-command the runner prints the sync events that arrived
+//! meanwhile (with `\events on`), so they follow that command's output.
 
 use tether_dialect::split::{ScriptStatement, StatementSplitter};
 
@@ -60,11 +63,12 @@ impl Runner {
     pub fn feed_line(&mut self, shell: &mut Shell, line: &str) -> Flow {
         if self.splitter.is_idle() && line.trim_start().starts_with('\\') {
             self.splitter.skip_line();
-            return match meta::run(shell, line.trim()) {
+            let flow = match meta::run(shell, line.trim()) {
                 Ok(MetaFlow::Continue) => Flow::Continue,
                 Ok(MetaFlow::Quit) => Flow::Quit,
                 Err(err) => self.failed(shell, &err),
             };
+            return self.print_events(shell, flow);
         }
         for statement in self.splitter.push_line(line) {
             let flow = self.execute(shell, &statement);
@@ -95,9 +99,22 @@ impl Runner {
     }
 
     fn execute(&mut self, shell: &mut Shell, statement: &ScriptStatement) -> Flow {
-        match shell.execute(statement, self.source.as_deref()) {
+        let flow = match shell.execute(statement, self.source.as_deref()) {
             Ok(()) => Flow::Continue,
             Err(err) => self.failed(shell, &err),
+        };
+        self.print_events(shell, flow)
+    }
+
+    /// Prints the sync events that arrived during a command; `flow` is what the command asked
+    /// for, unless printing fails.
+    fn print_events(&self, shell: &mut Shell, flow: Flow) -> Flow {
+        match shell.print_pending_events() {
+            Ok(()) => flow,
+            Err(err) => match self.failed(shell, &err) {
+                Flow::Continue => flow,
+                stop => stop,
+            },
         }
     }
 }

@@ -3,11 +3,15 @@
 //! The shell is synchronous (line editing and scripts are line by line) and the engine's API is
 //! async, so the shell owns a multi-threaded tokio runtime and blocks on each statement. Background
 //! tasks the engine spawns keep running on the runtime's workers while the shell waits for input.
+//!
+//! The origins given with `--origin` are registered on the database when the shell starts, so
+//! scripts can create realtime views over them and reach them with `\origin`.
 
 use tether::{Database, Session, TransactionStatus};
 
 use super::args::{OnError, Settings};
 use super::error::ShellError;
+use super::events::EventWatch;
 use super::output::OutputFormat;
 
 /// The database, the session statements run on, and the user's settings.
@@ -21,12 +25,14 @@ pub struct Shell {
     pub timing: bool,
     /// `--on-error`: whether scripts stop at the first error.
     pub on_error: OnError,
+    /// Whether and how sync events are printed (`\events`).
+    pub events: EventWatch,
     /// Set once any statement or meta-command has failed.
     had_error: bool,
 }
 
 impl Shell {
-    /// Opens an in-memory database and one session on it.
+    /// Opens an in-memory database with the origins of `settings` and one session on it.
     pub fn new(settings: Settings) -> Result<Shell, ShellError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
@@ -36,6 +42,9 @@ impl Shell {
                 ShellError::Startup(format!("could not start the async runtime: {err}"))
             })?;
         let database = Database::open_in_memory();
+        for origin in &settings.origins {
+            origin.register(&database)?;
+        }
         let session = database.connect();
         Ok(Shell {
             runtime,
@@ -44,6 +53,7 @@ impl Shell {
             format: settings.format,
             timing: false,
             on_error: settings.on_error,
+            events: EventWatch::new(),
             had_error: false,
         })
     }

@@ -156,8 +156,8 @@ impl Database {
                     .filter(|v| v.name == wanted || v.name == name)
                     .collect();
                 if found.is_empty() {
-                    Err(Error::UndefinedTable(format!(
-                        "{name}\" is not a realtime or materialized view, \"{name}"
+                    Err(Error::UndefinedObject(format!(
+                        "there is no realtime or materialized view \"{name}\""
                     )))
                 } else {
                     Ok(found)

@@ -217,11 +217,7 @@ pub(crate) fn drop_views(
         match named_view(shared, name)? {
             Some(view) => views.push(view),
             None if if_exists => {}
-            None => {
-                return Err(Error::UndefinedTable(format!(
-                    "{name}\" is not a realtime or materialized view, or \"{name}"
-                )))
-            }
+            None => return Err(Error::UndefinedTable(name.to_string())),
         }
     }
     for view in views {

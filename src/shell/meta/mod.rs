@@ -5,7 +5,10 @@
 //! for its topic, or a new file) plus one entry here.
 
 mod describe;
+mod events;
+mod origin;
 mod settings;
+mod sync;
 mod system;
 
 use super::error::ShellError;
@@ -30,6 +33,8 @@ pub struct MetaCommand {
     pub usage: &'static str,
     /// One line of help, for `\?`.
     pub help: &'static str,
+    /// More lines of help (e.g. one per subcommand), printed below `help`.
+    pub details: &'static [&'static str],
     pub run: Handler,
 }
 
@@ -39,36 +44,68 @@ pub const COMMANDS: &[MetaCommand] = &[
         name: "d",
         usage: "\\d [NAME]",
         help: "list relations, or describe relation NAME (columns, keys, indexes, checks)",
+        details: &[],
         run: describe::run,
     },
     MetaCommand {
         name: "format",
         usage: "\\format [table|csv|json]",
         help: "show or set the output format of query results",
+        details: &[],
         run: settings::format,
     },
     MetaCommand {
         name: "timing",
         usage: "\\timing [on|off]",
         help: "toggle or set printing the time each statement takes",
+        details: &[],
         run: settings::timing,
+    },
+    MetaCommand {
+        name: "origin",
+        usage: "\\origin [NAME SQL]",
+        help: "run SQL on origin NAME (e.g. demo) as another client would; alone: list origins",
+        details: &[],
+        run: origin::run,
+    },
+    MetaCommand {
+        name: "sync",
+        usage: "\\sync [SUBCOMMAND]",
+        help: "sync control of realtime views:",
+        details: &[
+            "status           show tether.views: state, position, pending writes (the default)",
+            "flush [SECONDS]  wait until all writes are resolved and views caught up (default 10)",
+            "pause [VIEW]     take a view (default: all) offline; local reads and writes go on",
+            "resume [VIEW]    bring paused views back: they catch up and send queued writes",
+        ],
+        run: sync::run,
+    },
+    MetaCommand {
+        name: "events",
+        usage: "\\events [on|off]",
+        help: "toggle or set printing sync events (applied, conflict, ...) as they happen",
+        details: &[],
+        run: events::run,
     },
     MetaCommand {
         name: "!",
         usage: "\\! [COMMAND]",
         help: "run COMMAND with sh -c (or start a shell)",
+        details: &[],
         run: system::shell_command,
     },
     MetaCommand {
         name: "?",
         usage: "\\?",
         help: "show this help",
+        details: &[],
         run: system::help,
     },
     MetaCommand {
         name: "q",
         usage: "\\q",
         help: "quit",
+        details: &[],
         run: system::quit,
     },
 ];

@@ -23,6 +23,9 @@ pub fn help(_shell: &mut Shell, _args: &str) -> Result<MetaFlow, ShellError> {
     writeln!(out, "Meta-commands (SQL statements end with ;):")?;
     for command in COMMANDS {
         writeln!(out, "  {:width$}  {}", command.usage, command.help)?;
+        for detail in command.details {
+            writeln!(out, "  {:width$}    {detail}", "")?;
+        }
     }
     out.flush()?;
     Ok(MetaFlow::Continue)
