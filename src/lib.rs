@@ -32,6 +32,7 @@
 //! network.
 
 pub use tether_engine::*;
+pub use tether_origins::mysql::MySqlOrigin;
 pub use tether_origins::postgres::PostgresOrigin;
 
 /// The code examples of README.md, compiled as doc tests so they stay true.

@@ -1,7 +1,8 @@
 //! tether-origins: the network origins of realtime views — PostgreSQL (logical replication in,
-//! `xmin` / version-column compare-and-set out) and, later, MySQL/MariaDB — as implementations of
-//! `tether_engine::Origin`.
+//! `xmin` / version-column compare-and-set out) and MySQL/MariaDB (ROW binlog in, version-column
+//! compare-and-set or last-writer-wins out) — as implementations of `tether_engine::Origin`.
 
+pub mod mysql;
 pub mod postgres;
 #[cfg(feature = "testing")]
 pub mod testing;
