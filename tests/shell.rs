@@ -539,10 +539,7 @@ fn bad_origin_arguments_exit_with_status_2() {
             "postgres:main=postgres://localhost:notaport/app",
             "bad PostgreSQL URL",
         ),
-        (
-            "mysql:shop=mysql://localhost/shop",
-            "mysql origins are not available in the tether shell yet",
-        ),
+        ("mysql:shop=postgres://localhost/shop", "mysql"),
     ] {
         let run = tether(&["--origin", argument, "-c", "SELECT 1"], "");
         assert_eq!(run.code, Some(2), "{argument}: {}", run.stderr);
@@ -908,4 +905,45 @@ fn postgres_origins_work_from_the_shell() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stdout.contains(" b\n"), "{}", run.stdout);
     assert!(run.stdout.contains(" applied\n"), "{}", run.stdout);
+}
+
+/// `--origin mysql:NAME=URL` mirrors a table of a real (throwaway) MariaDB server.
+#[test]
+fn mysql_origins_work_from_the_shell() {
+    use tether_origins::testing::mariadb::MariaDbServer;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let server = MariaDbServer::shared().expect("MariaDB test server");
+    let db = runtime
+        .block_on(server.create_database("shell"))
+        .expect("database");
+    let origin = format!("mysql:shop={}", server.url(&db));
+    let run = tether(
+        &[
+            "--origin",
+            &origin,
+            "-c",
+            "\\origin shop CREATE TABLE items (id INT PRIMARY KEY, name TEXT, ver BIGINT NOT NULL DEFAULT 1); INSERT INTO items (id, name) VALUES (1, 'a')",
+            "-c",
+            "CREATE REALTIME VIEW items AS SELECT * FROM items WITH (replication_origin = 'mysql:shop', upstream_mvcc_key = 'ver')",
+            "-c",
+            "UPDATE items SET name = 'b' WHERE id = 1",
+            "-c",
+            "\\sync flush",
+            "-c",
+            "\\origin shop SELECT name, ver FROM items",
+            "-c",
+            "SELECT status, cas FROM tether.write_attempts",
+        ],
+        "",
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains(" b    |"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(" applied | version column ver"),
+        "{}",
+        run.stdout
+    );
 }

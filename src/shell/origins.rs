@@ -4,7 +4,7 @@
 //!
 //! `tether:NAME=memory` is a fresh in-memory tether database acting as origin `tether:NAME`;
 //! `postgres:NAME=URL` connects to PostgreSQL (a `postgres://` URL or a `key=value` connection
-//! string). `mysql:` origins are refused with a message saying they are not built yet.
+//! string) and `mysql:NAME=URL` to MySQL or MariaDB (a `mysql://` URL).
 
 use std::fmt;
 use std::sync::Arc;
@@ -22,6 +22,8 @@ pub enum OriginLocation {
     Memory,
     /// A PostgreSQL database at this URL or connection string.
     Postgres(String),
+    /// A MySQL or MariaDB database at this URL.
+    Mysql(String),
 }
 
 /// One `--origin NAME=URL` argument, checked.
@@ -37,7 +39,9 @@ impl fmt::Display for OriginSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.location {
             OriginLocation::Memory => write!(f, "{}=memory", self.name),
-            OriginLocation::Postgres(url) => write!(f, "{}={url}", self.name),
+            OriginLocation::Postgres(url) | OriginLocation::Mysql(url) => {
+                write!(f, "{}={url}", self.name)
+            }
         }
     }
 }
@@ -59,13 +63,7 @@ impl OriginSpec {
         let kind = kind.to_ascii_lowercase();
         let name = format!("{kind}:{short}");
         match kind.as_str() {
-            "tether" | "postgres" => {}
-            "mysql" => {
-                return Err(format!(
-                    "{kind} origins are not available in the tether shell yet; use \
-                     tether:NAME=memory or postgres:NAME=URL"
-                ))
-            }
+            "tether" | "postgres" | "mysql" => {}
             _ => {
                 return Err(format!(
                     "unknown origin kind \"{kind}\" in \"{name}\" (expected tether, postgres \
@@ -86,6 +84,10 @@ impl OriginSpec {
                 tether::PostgresOrigin::new(url).map_err(|e| e.to_string())?;
                 OriginLocation::Postgres(url.to_string())
             }
+            url if kind == "mysql" => {
+                tether::MySqlOrigin::new(url).map_err(|e| e.to_string())?;
+                OriginLocation::Mysql(url.to_string())
+            }
             url if url.eq_ignore_ascii_case("memory") => OriginLocation::Memory,
             url => {
                 return Err(format!(
@@ -103,6 +105,10 @@ impl OriginSpec {
             OriginLocation::Memory => Arc::new(TetherOrigin::new(Database::open_in_memory())),
             OriginLocation::Postgres(url) => Arc::new(
                 tether::PostgresOrigin::new(url)
+                    .map_err(|err| ShellError::Startup(format!("origin {}: {err}", self.name)))?,
+            ),
+            OriginLocation::Mysql(url) => Arc::new(
+                tether::MySqlOrigin::new(url)
                     .map_err(|err| ShellError::Startup(format!("origin {}: {err}", self.name)))?,
             ),
         };
@@ -186,8 +192,7 @@ mod tests {
         assert!(error("tether:a b=memory").contains("needs a name"));
         assert!(error("tether:demo=file.db").contains("unsupported URL \"file.db\""));
         assert!(error("postgres:main=postgres://localhost:x/db").contains("bad PostgreSQL URL"));
-        assert!(error("mysql:shop=mysql://localhost/shop")
-            .contains("mysql origins are not available in the tether shell yet"));
+        assert!(error("mysql:shop=postgres://localhost/shop").contains("mysql"));
     }
 
     #[test]
