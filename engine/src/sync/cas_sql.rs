@@ -18,6 +18,11 @@ pub trait SqlStyle {
     fn system_version(&self) -> &str;
     /// Whether statements can say `RETURNING`.
     fn returning(&self) -> bool;
+    /// Whether an INSERT skips an existing key (`ON CONFLICT (key) DO NOTHING`) rather than
+    /// failing with the server's duplicate-key error.
+    fn insert_skips_existing_key(&self) -> bool {
+        true
+    }
     /// An expression read back as text (RETURNING of a version column).
     fn as_text(&self, expression: String) -> String {
         expression
@@ -41,8 +46,8 @@ pub struct Statement {
 }
 
 /// The compare-and-set statement of `write`, checking `base` (the version it is based on).
-/// Inserts skip an existing key (`ON CONFLICT (key) DO NOTHING`); updates bump a version
-/// column. With RETURNING, a row comes back exactly when the write applied, holding the new
+/// Inserts skip an existing key (`ON CONFLICT (key) DO NOTHING`) where the style allows;
+/// updates bump a version column. With RETURNING, a row comes back exactly when the write applied, holding the new
 /// version (or `1`).
 pub fn cas_statement(style: &dyn SqlStyle, write: &OriginWrite, base: Option<&str>) -> Statement {
     let table = style.table(&write.table);
@@ -69,13 +74,17 @@ pub fn cas_statement(style: &dyn SqlStyle, write: &OriginWrite, base: Option<&st
                 columns.push(style.quote(column));
                 placeholders.push(style.value_param(params.len(), &write.table, column));
             }
-            let key: Vec<String> = write.key.iter().map(|(c, _)| style.quote(c)).collect();
+            let on_conflict = if style.insert_skips_existing_key() {
+                let key: Vec<String> = write.key.iter().map(|(c, _)| style.quote(c)).collect();
+                format!(" ON CONFLICT ({}) DO NOTHING", key.join(", "))
+            } else {
+                String::new()
+            };
             Statement {
                 sql: format!(
-                    "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT ({}) DO NOTHING{returning}",
+                    "INSERT INTO {table} ({}) VALUES ({}){on_conflict}{returning}",
                     columns.join(", "),
                     placeholders.join(", "),
-                    key.join(", ")
                 ),
                 params,
             }

@@ -68,6 +68,10 @@ impl SqlStyle for MySql {
     fn returning(&self) -> bool {
         false
     }
+
+    fn insert_skips_existing_key(&self) -> bool {
+        false
+    }
 }
 
 impl MySql {
@@ -192,10 +196,7 @@ async fn apply_one(
                 .into(),
         });
     }
-    let statement = match write.op {
-        WriteOp::Insert => insert_statement(style, write),
-        _ => cas_statement(style, write, base.as_deref()),
-    };
+    let statement = cas_statement(style, write, base.as_deref());
     let params = style.params(write, &statement, write.op != WriteOp::Delete);
     match conn.exec_drop(&statement.sql, params).await {
         Ok(()) => {}
@@ -235,27 +236,6 @@ async fn apply_one(
         (_, VersionCheck::System) => None,
     };
     Ok(WriteOutcome::Applied { new_version })
-}
-
-/// `INSERT INTO t (c, ...) VALUES (?, ...)`.
-fn insert_statement(style: &MySql, write: &OriginWrite) -> Statement {
-    let mut columns = Vec::with_capacity(write.values.len());
-    let mut placeholders = Vec::with_capacity(write.values.len());
-    let mut params = Vec::with_capacity(write.values.len());
-    for (i, (column, value)) in write.values.iter().enumerate() {
-        columns.push(style.quote(column));
-        placeholders.push(style.value_param(i + 1, &write.table, column));
-        params.push(value.clone());
-    }
-    Statement {
-        sql: format!(
-            "INSERT INTO {} ({}) VALUES ({})",
-            style.table(&write.table),
-            columns.join(", "),
-            placeholders.join(", ")
-        ),
-        params,
-    }
 }
 
 /// The origin's row for a write's key (column name, value), read in the batch's transaction.
