@@ -164,14 +164,15 @@ fn record(
                 rows::set(&table, &def, &mut txn, &key, Some(row))?;
             }
             events.push(event);
-            if let WriteOutcome::Applied { new_version } = result {
-                record_link(shared, attempt, write, new_version);
-            }
             let slot = views
                 .iter()
                 .position(|v| v.table.id == attempt.view.table.id)
                 .unwrap_or(0);
             let staging = &mut guards[slot];
+            if let WriteOutcome::Applied { new_version } = result {
+                let staged = staging.keys.contains_key(&attempt.key);
+                record_link(shared, attempt, write, new_version, staged);
+            }
             if attempt.staged {
                 if let Some(entry) = staging.keys.get_mut(&attempt.key) {
                     entry.pending = entry.pending.saturating_sub(1);
@@ -218,13 +219,15 @@ fn record(
     }
 }
 
-/// Records the rebase link of an applied write. If the view's row already moved past the
+/// Records the rebase link of an applied write. A staged row shows our own lineage, so the
+/// link stays open while the key is staged; otherwise, if the view's row already moved past the
 /// write's base (its echo came first), the link ends now: later transactions see the new row.
 fn record_link(
     shared: &Shared,
     attempt: &PendingAttempt,
     write: &OriginWrite,
     new_version: &Option<String>,
+    staged: bool,
 ) {
     let view = &attempt.view;
     let latest = crate::txn::Snapshot {
@@ -237,21 +240,19 @@ fn record_link(
         .read()
         .visible(&attempt.key, &latest)
         .map(|v| v.value(view.spec.version_position, &Value::Null).clone());
-    let still_shown = match (&shown, &write.base_version) {
-        (Some(Value::Text(shown)), Some(base)) => **shown == **base,
-        (Some(Value::Null), None) | (None, None) => true,
-        _ => false,
-    };
-    let mut chains = shared.sync.chains.lock();
-    chains.record(
+    let still_shown = staged
+        || match (&shown, &write.base_version) {
+            (Some(Value::Text(shown)), Some(base)) => **shown == **base,
+            (Some(Value::Null), None) | (None, None) => true,
+            _ => false,
+        };
+    shared.sync.chains.lock().record(
         view.table.id,
         attempt.key.clone(),
         write.base_version.clone(),
         new_version.clone(),
+        (!still_shown).then_some(latest.ts),
     );
-    if !still_shown {
-        chains.close(view.table.id, &attempt.key, latest.ts);
-    }
 }
 
 /// The resolution of one attempt and the event that announces it.

@@ -52,13 +52,20 @@ impl RebaseChains {
         current
     }
 
-    /// Records that our write turned `from` into `to` on a row.
-    pub fn record(&mut self, view: TableId, key: Key, from: Option<String>, to: Option<String>) {
-        self.rows.entry((view, key)).or_default().push(Link {
-            from,
-            to,
-            until: None,
-        });
+    /// Records that our write turned `from` into `to` on a row; `until` when the view's row has
+    /// already moved on (the link is valid only for snapshots older than that).
+    pub fn record(
+        &mut self,
+        view: TableId,
+        key: Key,
+        from: Option<String>,
+        to: Option<String>,
+        until: Option<u64>,
+    ) {
+        self.rows
+            .entry((view, key))
+            .or_default()
+            .push(Link { from, to, until });
     }
 
     /// The view's row changed in the local commit at `position`: open links end there.
@@ -96,12 +103,12 @@ mod tests {
     #[test]
     fn follows_links_in_order_without_cycles() {
         let mut chains = RebaseChains::default();
-        chains.record(1, key(), v("1"), None);
-        chains.record(1, key(), None, v("1"));
+        chains.record(1, key(), v("1"), None, None);
+        chains.record(1, key(), None, v("1"), None);
         assert_eq!(chains.rebased(1, &key(), None, 0), v("1"));
         assert_eq!(chains.rebased(1, &key(), v("1"), 0), v("1"));
         for i in 1..40 {
-            chains.record(1, key(), v(&i.to_string()), v(&(i + 1).to_string()));
+            chains.record(1, key(), v(&i.to_string()), v(&(i + 1).to_string()), None);
         }
         assert_eq!(chains.rebased(1, &key(), v("1"), 0), v("40"));
     }
@@ -109,7 +116,7 @@ mod tests {
     #[test]
     fn closed_links_apply_only_to_older_snapshots() {
         let mut chains = RebaseChains::default();
-        chains.record(1, key(), v("1"), v("2"));
+        chains.record(1, key(), v("1"), v("2"), None);
         chains.close(1, &key(), 10);
         assert_eq!(chains.rebased(1, &key(), v("1"), 9), v("2"));
         assert_eq!(chains.rebased(1, &key(), v("1"), 10), v("1"));

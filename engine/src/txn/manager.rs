@@ -86,10 +86,12 @@ impl TxnManager {
                 }
             }
         }
+        self.last_commit_ts.store(commit_ts, Ordering::Release);
+        // Log after publishing: a follower woken by this entry can take a snapshot that sees it.
+        // Still under the commit lock, so the log stays in commit order.
         if self.changes.is_followed() {
             self.changes.record(commit_ts, txn.id(), &txn.writes);
         }
-        self.last_commit_ts.store(commit_ts, Ordering::Release);
         drop(guard);
         self.garbage.lock().extend(garbage);
         self.end(&txn);
