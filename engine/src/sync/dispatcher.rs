@@ -200,7 +200,15 @@ fn record(
         Ok(()) => {
             super::commit::commit_internal(shared, txn);
             drop(guards);
-            super::commit::prune_rebase_links(shared);
+            if shared
+                .sync
+                .recorded_batches
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                % 64
+                == 0
+            {
+                super::commit::prune_rebase_links(shared);
+            }
             for event in events {
                 shared.sync.events.emit(event);
             }
@@ -405,11 +413,13 @@ fn retry_later(
 }
 
 fn remove_batch(shared: &Shared, local_txn: u64, origin: &str) {
-    shared
-        .sync
-        .outbox
-        .lock()
-        .retain(|b| !(b.local_txn == local_txn && b.origin == origin));
+    let mut outbox = shared.sync.outbox.lock();
+    if let Some(index) = outbox
+        .iter()
+        .position(|b| b.local_txn == local_txn && b.origin == origin)
+    {
+        outbox.remove(index);
+    }
 }
 
 /// Records that `origin` answers again (an event if it did not before).

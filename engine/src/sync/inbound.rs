@@ -28,6 +28,16 @@ pub(crate) fn load_snapshot(
     let mut txn = shared.txns.begin();
     let outcome = (|| {
         let def = view.table.def();
+        if staging.keys.is_empty() && view.table.data.read().rows.is_empty() {
+            // The first snapshot into an empty mirror: insert, nothing to compare or remove.
+            let mut rows = Vec::with_capacity(snapshot.rows.len());
+            for row in &snapshot.rows {
+                if let Some(values) = view.spec.mirror_row(row)? {
+                    rows.push((view.spec.key_of(row), values));
+                }
+            }
+            return rows::insert_all(&view.table, &def, &mut txn, rows);
+        }
         let mut seen: HashSet<Key> = HashSet::with_capacity(snapshot.rows.len());
         for row in &snapshot.rows {
             let key = view.spec.key_of(row);
@@ -52,7 +62,6 @@ pub(crate) fn load_snapshot(
         for key in stale {
             set_key(view, &mut staging, &mut txn, &key, None)?;
         }
-        let _ = def;
         settle(
             view,
             &mut staging,
@@ -237,6 +246,13 @@ fn set_key(
 
 /// Records a view state change and tells subscribers.
 pub(crate) fn set_state(shared: &Shared, view: &ViewSync, state: ViewState, error: Option<String>) {
+    // A paused view stays `paused` whatever its stream task does meanwhile; resume sets the
+    // state again.
+    let state = if view.is_paused() {
+        ViewState::Paused
+    } else {
+        state
+    };
     let mut status = view.status.lock();
     let changed = status.state != state || (error.is_some() && status.last_error != error);
     status.state = state;

@@ -56,6 +56,9 @@ pub struct MirrorSpec {
     /// columns), over an origin row followed by one NULL (the scan's `xmin` slot).
     projection: Vec<Expr>,
     filter: Option<Expr>,
+    /// When the view has no filter and shows origin columns unchanged: the origin position of
+    /// each projected column (rows are copied, not evaluated).
+    direct: Option<Vec<usize>>,
     /// Origin column positions of the primary key.
     pub origin_key: Vec<usize>,
     /// Physical positions of `__version` and `__staged` in the mirror table.
@@ -143,6 +146,19 @@ impl MirrorSpec {
             )
         });
         let version_position = projection.len();
+        let direct = if filter.is_none() {
+            projection
+                .iter()
+                .map(|e| match e {
+                    Expr::Column { index, .. } if *index < origin_table.columns.len() => {
+                        Some(*index)
+                    }
+                    _ => None,
+                })
+                .collect::<Option<Vec<usize>>>()
+        } else {
+            None
+        };
         Ok(MirrorSpec {
             mode,
             origin: origin.to_string(),
@@ -154,6 +170,7 @@ impl MirrorSpec {
             columns,
             projection,
             filter,
+            direct,
             origin_key,
             version_position,
             staged_position: version_position + 1,
@@ -216,6 +233,17 @@ impl MirrorSpec {
     /// The mirror row for an origin row — projected, with version, not staged — or `None`
     /// when the view's filter leaves the row out.
     pub fn mirror_row(&self, row: &OriginRow) -> Result<Option<Vec<Value>>> {
+        if let Some(direct) = &self.direct {
+            let mut values = Vec::with_capacity(direct.len() + 2);
+            values.extend(
+                direct
+                    .iter()
+                    .map(|&i| row.values.get(i).cloned().unwrap_or(Value::Null)),
+            );
+            values.push(self.version_of(row).map_or(Value::Null, Value::text));
+            values.push(Value::Bool(false));
+            return Ok(Some(values));
+        }
         let mut input = row.values.clone();
         input.push(Value::Null);
         let clock = functions::EvalContext {

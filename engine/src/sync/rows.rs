@@ -46,6 +46,27 @@ pub fn insert(
     Ok(version)
 }
 
+/// Inserts many new rows under one write lock (a first snapshot).
+pub fn insert_all(
+    table: &Arc<Table>,
+    def: &TableDef,
+    txn: &mut Transaction,
+    rows: Vec<(Key, Vec<Value>)>,
+) -> Result<()> {
+    let mut data = table.data.write();
+    txn.writes.reserve(rows.len());
+    for (key, values) in rows {
+        let version = Arc::new(RowVersion::new(txn.id(), values.into_boxed_slice()));
+        data.insert(def, key.clone(), version.clone(), &txn.snapshot)?;
+        txn.writes.push(WriteRecord::Created {
+            table: table.clone(),
+            key,
+            version,
+        });
+    }
+    Ok(())
+}
+
 /// Deletes the version `version` of `key`.
 pub fn delete(
     table: &Arc<Table>,

@@ -84,6 +84,8 @@ pub struct SyncRuntime {
     /// Our applied writes per (view, key): base version -> produced version.
     pub chains: Mutex<RebaseChains>,
     pub next_attempt_id: AtomicI64,
+    /// Batches recorded so far (rebase links are pruned every so many).
+    pub recorded_batches: std::sync::atomic::AtomicU64,
     /// Wakes the dispatcher (a commit queued attempts, a view resumed).
     pub wake_dispatcher: Arc<Notify>,
     /// Wakes flush waiters (anything resolved or advanced).

@@ -24,6 +24,12 @@ use super::origin::{lsn_position, Inner, TableInfo};
 use super::pgoutput::parse_lsn;
 use super::types::{value_from_text, value_to_text};
 
+/// Prepared statements of the SQL connection, by text (cleared when it reconnects).
+pub type StatementCache = parking_lot::Mutex<HashMap<String, tokio_postgres::Statement>>;
+
+/// How many prepared statements are kept before the cache starts over.
+const STATEMENT_CACHE_SIZE: usize = 256;
+
 /// Serialization failures and deadlocks: the batch is run again this many times.
 const SERIALIZATION_RETRIES: usize = 5;
 
@@ -87,7 +93,7 @@ pub async fn apply_batch(
         let Some(client) = guard.as_ref() else {
             return Err(OriginError::Unavailable("no connection".into()));
         };
-        match run_batch(client, &style, writes).await {
+        match run_batch(client, &inner.statements, &style, writes).await {
             Ok(outcome) => return Ok(outcome),
             Err(e) if matches!(e.sqlstate(), Some("40001" | "40P01")) => {
                 let _ = client.batch_execute("ROLLBACK").await;
@@ -109,32 +115,49 @@ pub async fn apply_batch(
 
 async fn run_batch(
     client: &Client,
+    cache: &StatementCache,
     style: &PgSql,
     writes: &[OriginWrite],
 ) -> Result<BatchOutcome, PgError> {
-    client.batch_execute("BEGIN").await?;
+    // One write needs no transaction block: its statement is its own transaction.
+    let block = writes.len() > 1;
+    if block {
+        client.batch_execute("BEGIN").await?;
+    }
     let mut outcomes = Vec::with_capacity(writes.len());
     let mut produced: Vec<(&OriginWrite, Option<String>)> = Vec::new();
     for write in writes {
-        let outcome = apply_one(client, style, write, effective_base(write, &produced)).await?;
+        let outcome = apply_one(
+            client,
+            cache,
+            style,
+            write,
+            effective_base(write, &produced),
+        )
+        .await?;
         let applied = matches!(outcome, WriteOutcome::Applied { .. });
         if let WriteOutcome::Applied { new_version } = &outcome {
             produced.push((write, new_version.clone()));
         }
         outcomes.push(outcome);
         if !applied {
-            client.batch_execute("ROLLBACK").await?;
+            if block {
+                client.batch_execute("ROLLBACK").await?;
+            }
             return Ok(BatchOutcome {
                 outcomes: all_or_nothing(outcomes, writes.len()),
                 commit_position: None,
             });
         }
     }
-    client.batch_execute("COMMIT").await?;
-    let lsn: String = client
-        .query_one("SELECT pg_current_wal_lsn()::text", &[])
+    if block {
+        client.batch_execute("COMMIT").await?;
+    }
+    let lsn: String = query(client, cache, "SELECT pg_current_wal_lsn()::text", &[])
         .await?
-        .get(0);
+        .first()
+        .map(|row| row.get(0))
+        .ok_or_else(|| PgError::Protocol("pg_current_wal_lsn() returned no row".into()))?;
     let lsn = parse_lsn(&lsn).map_err(|e| PgError::Decode(format!("bad LSN {lsn}: {e}")))?;
     Ok(BatchOutcome {
         outcomes,
@@ -145,6 +168,7 @@ async fn run_batch(
 /// One write: its outcome, or an error that ends the batch (connection, serialization).
 async fn apply_one(
     client: &Client,
+    cache: &StatementCache,
     style: &PgSql,
     write: &OriginWrite,
     base: Option<String>,
@@ -152,7 +176,7 @@ async fn apply_one(
     let mut base = base;
     for second_try in [false, true] {
         let statement = cas_statement(style, write, base.as_deref());
-        let rows = match query(client, &statement.sql, &statement.params).await {
+        let rows = match query(client, cache, &statement.sql, &statement.params).await {
             Ok(rows) => rows,
             Err(e) if is_permanent(&e) => {
                 return Ok(WriteOutcome::Rejected {
@@ -169,7 +193,7 @@ async fn apply_one(
             };
             return Ok(WriteOutcome::Applied { new_version });
         }
-        let (current, current_xmin) = current_row(client, style, write).await?;
+        let (current, current_xmin) = current_row(client, cache, style, write).await?;
         let stale_token = !second_try
             && write.op != WriteOp::Insert
             && write.version == VersionCheck::System
@@ -195,6 +219,7 @@ async fn apply_one(
 /// The origin's row for a write's key, with its `xmin`.
 async fn current_row(
     client: &Client,
+    cache: &StatementCache,
     style: &PgSql,
     write: &OriginWrite,
 ) -> Result<(Option<Vec<(String, Value)>>, Option<String>), PgError> {
@@ -208,7 +233,7 @@ async fn current_row(
         .map(|c| format!("{}::text", quote(&c.name)))
         .collect();
     let lookup = row_lookup(style, write, &format!("xmin::text, {}", columns.join(", ")));
-    let rows = query(client, &lookup.sql, &lookup.params).await?;
+    let rows = query(client, cache, &lookup.sql, &lookup.params).await?;
     let Some(row) = rows.first() else {
         return Ok((None, None));
     };
@@ -237,14 +262,29 @@ fn same_values(base: Option<&[(String, Value)]>, current: Option<&[(String, Valu
     })
 }
 
+/// Runs `sql` as a prepared statement, preparing it once per connection.
 async fn query(
     client: &Client,
+    cache: &StatementCache,
     sql: &str,
     params: &[Value],
 ) -> Result<Vec<tokio_postgres::Row>, PgError> {
     let texts: Vec<Option<String>> = params.iter().map(value_to_text).collect();
     let refs: Vec<&(dyn ToSql + Sync)> = texts.iter().map(|t| t as &(dyn ToSql + Sync)).collect();
-    Ok(client.query(sql, &refs).await?)
+    let cached = cache.lock().get(sql).cloned();
+    let statement = match cached {
+        Some(statement) => statement,
+        None => {
+            let statement = client.prepare(sql).await?;
+            let mut cache = cache.lock();
+            if cache.len() >= STATEMENT_CACHE_SIZE {
+                cache.clear();
+            }
+            cache.insert(sql.to_string(), statement.clone());
+            statement
+        }
+    };
+    Ok(client.query(&statement, &refs).await?)
 }
 
 /// Constraint, data, permission and statement errors: the same write cannot succeed later.

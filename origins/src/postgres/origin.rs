@@ -61,6 +61,8 @@ pub(super) struct Inner {
     pub config: tokio_postgres::Config,
     pub wire: WireConfig,
     client: tokio::sync::Mutex<Option<Client>>,
+    /// Prepared write-back statements of `client`.
+    pub statements: apply::StatementCache,
     pub tables: parking_lot::Mutex<HashMap<OriginTableName, Arc<TableInfo>>>,
     pub prepared: parking_lot::Mutex<Vec<PreparedStream>>,
     /// Keep slots across connections (resume after a dropped connection) instead of temporary
@@ -117,6 +119,7 @@ impl PostgresOrigin {
                 config,
                 wire,
                 client: tokio::sync::Mutex::new(None),
+                statements: parking_lot::Mutex::default(),
                 tables: parking_lot::Mutex::default(),
                 prepared: parking_lot::Mutex::default(),
                 persistent_slots: AtomicBool::new(false),
@@ -147,6 +150,7 @@ impl Inner {
             tokio::spawn(async move {
                 let _ = connection.await;
             });
+            self.statements.lock().clear();
             *guard = Some(client);
         }
         Ok(guard)
