@@ -248,8 +248,10 @@ fn record_link(
         .read()
         .visible(&attempt.key, &latest)
         .map(|v| v.value(view.spec.version_position, &Value::Null).clone());
+    // Compare with the version the attempt read (not its rebased base): while the view shows
+    // that, transactions still read the start of our lineage.
     let still_shown = staged
-        || match (&shown, &write.base_version) {
+        || match (&shown, &attempt.write.base_version) {
             (Some(Value::Text(shown)), Some(base)) => **shown == **base,
             (Some(Value::Null), None) | (None, None) => true,
             _ => false,
