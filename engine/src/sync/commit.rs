@@ -12,6 +12,7 @@ use crate::api::Shared;
 use crate::error::Result;
 use crate::storage::Key;
 use crate::txn::Transaction;
+use crate::types::Value;
 
 /// Commits `txn`; returns its commit position.
 pub(crate) fn commit(shared: &Shared, mut txn: Transaction) -> u64 {
@@ -96,25 +97,38 @@ pub(crate) fn settle(
 /// settling) and ends the rebase links of every mirror row it changed: transactions that start
 /// after it see the new row, so their writes need no rebasing.
 pub(crate) fn commit_internal(shared: &Shared, txn: Transaction) -> u64 {
+    // What each changed mirror row shows after the transaction: its last created version's
+    // `__version`, or no row (writes are in order; an update deletes, then creates).
     let views = shared.sync.views.read();
-    let mut changed: Vec<(u64, Key)> = txn
-        .writes
-        .iter()
-        .map(|w| match w {
-            crate::txn::WriteRecord::Created { table, key, .. }
-            | crate::txn::WriteRecord::Deleted { table, key, .. } => (table.id, key),
-        })
-        .filter(|(id, _)| views.contains_key(id))
-        .map(|(id, key)| (id, key.clone()))
-        .collect();
+    let mut changed: HashMap<(u64, Key), Option<Option<String>>> = HashMap::new();
+    for write in &txn.writes {
+        match write {
+            crate::txn::WriteRecord::Created {
+                table,
+                key,
+                version,
+            } => {
+                if let Some(view) = views.get(&table.id) {
+                    let shown = match version.value(view.spec.version_position, &Value::Null) {
+                        Value::Text(t) => Some(t.to_string()),
+                        _ => None,
+                    };
+                    changed.insert((table.id, key.clone()), Some(shown));
+                }
+            }
+            crate::txn::WriteRecord::Deleted { table, key, .. } => {
+                if views.contains_key(&table.id) {
+                    changed.insert((table.id, key.clone()), None);
+                }
+            }
+        }
+    }
     drop(views);
-    changed.sort();
-    changed.dedup();
     let position = shared.txns.commit(txn);
     if !changed.is_empty() {
         let mut chains = shared.sync.chains.lock();
-        for (view, key) in &changed {
-            chains.close(*view, key, position);
+        for ((view, key), shown) in changed {
+            chains.close(view, &key, position, shown);
         }
     }
     position

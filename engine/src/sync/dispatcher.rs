@@ -227,9 +227,8 @@ fn record(
     }
 }
 
-/// Records the rebase link of an applied write. A staged row shows our own lineage, so the
-/// link stays open while the key is staged; otherwise, if the view's row already moved past the
-/// write's base (its echo came first), the link ends now: later transactions see the new row.
+/// Records the rebase link of an applied write, with what the view shows now: a staged row
+/// (our own lineage), the row's version, or no row.
 fn record_link(
     shared: &Shared,
     attempt: &PendingAttempt,
@@ -242,26 +241,30 @@ fn record_link(
         txn_id: 0,
         ts: shared.txns.last_commit_position(),
     };
-    let shown = view
-        .table
-        .data
-        .read()
-        .visible(&attempt.key, &latest)
-        .map(|v| v.value(view.spec.version_position, &Value::Null).clone());
-    // Compare with the version the attempt read (not its rebased base): while the view shows
-    // that, transactions still read the start of our lineage.
-    let still_shown = staged
-        || match (&shown, &attempt.write.base_version) {
-            (Some(Value::Text(shown)), Some(base)) => **shown == **base,
-            (Some(Value::Null), None) | (None, None) => true,
-            _ => false,
-        };
+    let shown = if staged {
+        Some(attempt.write.base_version.clone())
+    } else {
+        view.table
+            .data
+            .read()
+            .visible(&attempt.key, &latest)
+            .map(
+                |v| match v.value(view.spec.version_position, &Value::Null) {
+                    Value::Text(t) => Some(t.to_string()),
+                    _ => None,
+                },
+            )
+    };
     shared.sync.chains.lock().record(
         view.table.id,
         attempt.key.clone(),
-        write.base_version.clone(),
-        new_version.clone(),
-        (!still_shown).then_some(latest.ts),
+        (
+            attempt.write.base_version.clone(),
+            write.base_version.clone(),
+            new_version.clone(),
+        ),
+        shown,
+        latest.ts,
     );
 }
 

@@ -3,10 +3,11 @@
 //! based on `from` — because its transaction saw the row before the view showed our change —
 //! is sent checking `to` instead, so our writes never conflict with each other.
 //!
-//! Each link is valid only for attempts whose transaction's snapshot is older than the moment
-//! the view's row stopped showing `from` (the echo, or anyone's later change, arriving): an
-//! attempt that saw the newer row has the right base already, and must not be rebased onto
-//! an old link whose versions happen to recur (a row deleted and re-inserted with `ver = 1`).
+//! The links of a row stay valid while the view shows a version of our own lineage (the one
+//! our first write read, or one our writes produced, as their echoes arrive). When the view
+//! shows anything else — someone else's change, the row gone — the open links end there: a
+//! transaction that saw that row has the right base already and must not be rebased onto an
+//! old link whose versions happen to recur (a row deleted and re-inserted with `ver = 1`).
 //! Links are followed in the order our writes applied, once each, so they cannot cycle.
 
 use std::collections::HashMap;
@@ -52,28 +53,53 @@ impl RebaseChains {
         current
     }
 
-    /// Records that our write turned `from` into `to` on a row; `until` when the view's row has
-    /// already moved on (the link is valid only for snapshots older than that).
+    /// Records that our write, which read `read`, turned `from` into `to` on a row. `shown` is
+    /// what the view shows now (`None` = no row): if that is not of our lineage, the link is
+    /// valid only for snapshots older than `position`.
+    #[allow(clippy::too_many_arguments)]
     pub fn record(
         &mut self,
         view: TableId,
         key: Key,
-        from: Option<String>,
-        to: Option<String>,
-        until: Option<u64>,
+        (read, from, to): (Option<String>, Option<String>, Option<String>),
+        shown: Option<Option<String>>,
+        position: u64,
     ) {
-        self.rows
-            .entry((view, key))
-            .or_default()
-            .push(Link { from, to, until });
+        let links = self.rows.entry((view, key)).or_default();
+        let ours = match &shown {
+            None => to.is_none() || read.is_none(),
+            Some(version) => {
+                *version == read
+                    || *version == to
+                    || links.iter().any(|l| l.until.is_none() && l.to == *version)
+            }
+        };
+        links.push(Link {
+            from,
+            to,
+            until: (!ours).then_some(position),
+        });
     }
 
-    /// The view's row changed in the local commit at `position`: open links end there.
-    pub fn close(&mut self, view: TableId, key: &Key, position: u64) {
-        if let Some(links) = self.rows.get_mut(&(view, key.clone())) {
-            for link in links.iter_mut().filter(|l| l.until.is_none()) {
-                link.until = Some(position);
-            }
+    /// The view's row changed in the local commit at `position` and now shows `shown` (`None`:
+    /// no row). The echo of one of our writes keeps the links open; anything else ends them.
+    pub fn close(
+        &mut self,
+        view: TableId,
+        key: &Key,
+        position: u64,
+        shown: Option<Option<String>>,
+    ) {
+        let Some(links) = self.rows.get_mut(&(view, key.clone())) else {
+            return;
+        };
+        let shown = shown.flatten();
+        let echo = links.iter().any(|l| l.until.is_none() && l.to == shown);
+        if echo {
+            return;
+        }
+        for link in links.iter_mut().filter(|l| l.until.is_none()) {
+            link.until = Some(position);
         }
     }
 
@@ -103,12 +129,13 @@ mod tests {
     #[test]
     fn follows_links_in_order_without_cycles() {
         let mut chains = RebaseChains::default();
-        chains.record(1, key(), v("1"), None, None);
-        chains.record(1, key(), None, v("1"), None);
+        chains.record(1, key(), (v("1"), v("1"), None), Some(v("1")), 0);
+        chains.record(1, key(), (None, None, v("1")), Some(v("1")), 0);
         assert_eq!(chains.rebased(1, &key(), None, 0), v("1"));
         assert_eq!(chains.rebased(1, &key(), v("1"), 0), v("1"));
         for i in 1..40 {
-            chains.record(1, key(), v(&i.to_string()), v(&(i + 1).to_string()), None);
+            let (from, to) = (v(&i.to_string()), v(&(i + 1).to_string()));
+            chains.record(1, key(), (v("1"), from, to), Some(v("1")), 0);
         }
         assert_eq!(chains.rebased(1, &key(), v("1"), 0), v("40"));
     }
@@ -116,8 +143,14 @@ mod tests {
     #[test]
     fn closed_links_apply_only_to_older_snapshots() {
         let mut chains = RebaseChains::default();
-        chains.record(1, key(), v("1"), v("2"), None);
-        chains.close(1, &key(), 10);
+        chains.record(1, key(), (v("1"), v("1"), v("2")), Some(v("1")), 0);
+        chains.close(1, &key(), 5, Some(v("2")));
+        assert_eq!(
+            chains.rebased(1, &key(), v("1"), 100),
+            v("2"),
+            "our echo keeps it open"
+        );
+        chains.close(1, &key(), 10, Some(v("7")));
         assert_eq!(chains.rebased(1, &key(), v("1"), 9), v("2"));
         assert_eq!(chains.rebased(1, &key(), v("1"), 10), v("1"));
         chains.prune(9);
