@@ -192,7 +192,7 @@ mod tests {
         assert!(error("tether:a b=memory").contains("needs a name"));
         assert!(error("tether:demo=file.db").contains("unsupported URL \"file.db\""));
         assert!(error("postgres:main=postgres://localhost:x/db").contains("bad PostgreSQL URL"));
-        assert!(error("mysql:shop=postgres://localhost/shop").contains("mysql"));
+        assert!(error("mysql:shop=postgres://localhost/shop").contains("bad MySQL URL"));
     }
 
     #[test]
