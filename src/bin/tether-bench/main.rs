@@ -15,6 +15,7 @@
 //! Run it in release mode: `cargo run --release --bin tether-bench -- sqlite`.
 
 mod backend;
+mod environment;
 mod harness;
 mod postgres;
 mod sqlite;
