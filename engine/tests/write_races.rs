@@ -18,7 +18,8 @@
 //! 2. every applied update/delete checked the version the row had just before the origin
 //!    transaction that applied it (a later write to the row in the same transaction records
 //!    the base of the write before it); a base that differs from the version the statement
-//!    read was rebased only across this replica's own applied writes (no lost updates);
+//!    read was rebased only across this replica's own applied writes, or from a version its
+//!    own transaction passed through (no lost updates);
 //! 3. every origin transaction is a direct writer's or exactly one local transaction's applied
 //!    attempts, and every applied local transaction is exactly one origin transaction (nothing
 //!    lost, nothing applied twice);
@@ -45,7 +46,8 @@
 //!
 //! Deterministic tests at the end pin down single behaviours: the FlashQL self-conflict defect
 //! (two offline updates of one row under `local_first` must both apply) and reproductions of
-//! engine bugs the property test found (marked `BUG REPRODUCTION`).
+//! engine bugs the property test found (marked `BUG REPRODUCTION`, each with the commit that
+//! fixed it). They describe the behaviour as it was when found.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -1216,6 +1218,9 @@ struct HistoryEntry {
     state: Option<ModelRow>,
     by: Writer,
     txn: u64,
+    /// For our own transactions: the versions the row passed through inside it (the bases and
+    /// results of its attempts — a delete then insert shows only as an update in the feed).
+    passed: Vec<Option<String>>,
 }
 
 struct Observed {
@@ -1550,6 +1555,14 @@ fn check(scenario: &Scenario, txns: &[LocalTxn], observed: &Observed) -> Vec<Str
                 }
             }
         };
+        let mut passed: BTreeMap<i32, Vec<Option<String>>> = BTreeMap::new();
+        if let Some((id, _)) = landed.iter().find(|(_, l)| l.commit == index) {
+            for a in &applied_groups[id] {
+                let versions = passed.entry(a.key).or_default();
+                versions.push(a.base.clone());
+                versions.push(a.new_version.clone());
+            }
+        }
         for (key, state) in after {
             match &state {
                 Some(row) => model.insert(key, row.clone()),
@@ -1559,6 +1572,7 @@ fn check(scenario: &Scenario, txns: &[LocalTxn], observed: &Observed) -> Vec<Str
                 state,
                 by: writer,
                 txn: commit.txn_id,
+                passed: passed.remove(&key).unwrap_or_default(),
             });
         }
     }
@@ -1610,6 +1624,10 @@ fn check(scenario: &Scenario, txns: &[LocalTxn], observed: &Observed) -> Vec<Str
                 }
                 if entry.by != Writer::Replica(id.0) {
                     ok = Some(false);
+                    break;
+                }
+                if entry.passed.contains(&intent.read_base) {
+                    ok = Some(true);
                     break;
                 }
             }
@@ -1980,7 +1998,9 @@ async fn execute(db: &Database, sql: &str) {
 /// rebase chain of the key holds `1 -> None` and `None -> 1`. An offline delete of the staged
 /// re-inserted row (base `None`) is rebased round that cycle until `CHAIN_LIMIT` stops it, on
 /// `None` again, and goes out as `... AND false`: our own third write conflicts with our own
-/// second (invariant 4). With `xmin` the same steps apply.
+/// second (invariant 4). (With `xmin` versions never recur, and the same steps applied.)
+///
+/// Fixed in ab5920f; kept as a regression test.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bug_version_column_offline_delete_of_reinserted_row_self_conflicts() {
     let config = ReplicaConfig {
@@ -2013,6 +2033,8 @@ async fn bug_version_column_offline_delete_of_reinserted_row_self_conflicts() {
 /// (`follows_previous` is false), checks `xmin = X1` against the row the insert just created,
 /// conflicts, and rolls the whole transaction back: our own second write conflicts with our
 /// own first (invariant 4).
+///
+/// Fixed in ab5920f; kept as a regression test.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bug_insert_then_update_in_one_transaction_conflicts_after_earlier_insert() {
     let config = ReplicaConfig {
@@ -2044,6 +2066,8 @@ async fn bug_insert_then_update_in_one_transaction_conflicts_after_earlier_inser
 /// key 4, so its chain is `None -> X1 -> X2 -> None`; rebasing the `None` base of an update
 /// that follows a new insert in the same transaction goes round that cycle and stops after
 /// `CHAIN_LIMIT` (16) steps on `X1`, so the update conflicts with the insert before it.
+///
+/// Fixed in ab5920f; kept as a regression test.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bug_insert_then_update_in_one_transaction_conflicts_after_own_delete() {
     let config = ReplicaConfig {
@@ -2080,6 +2104,8 @@ async fn bug_insert_then_update_in_one_transaction_conflicts_after_own_delete() 
 /// links and a chain keeps only 16 entries, so from the 18th queued update on, the base is no
 /// longer rebased and our own writes conflict with each other — FlashQL defect 1 again, for
 /// a longer offline session. The user's last edits are lost.
+///
+/// Fixed in ab5920f; kept as a regression test.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bug_more_than_sixteen_offline_updates_of_one_row_self_conflict() {
     let config = ReplicaConfig {
@@ -2106,6 +2132,8 @@ async fn bug_more_than_sixteen_offline_updates_of_one_row_self_conflict() {
 /// replica's update based on the `ver` 1 it saw should conflict; instead it is rebased along
 /// the old chain entry `1 -> 2`, matches the other writer's version 2 and overwrites that
 /// write (invariant 2). A plain compare-and-set without the rebase would have refused it.
+///
+/// Fixed in ab5920f; kept as a regression test.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bug_version_column_stale_rebase_chain_loses_an_update() {
     let config = ReplicaConfig {
@@ -2162,6 +2190,8 @@ async fn view_position(db: &Database) -> u64 {
 /// The re-snapshot is forced by evicting the replica's idle change follower from the
 /// in-process origin's pool of 8; the batch is held back (an uncommitted origin write on row
 /// 1) until the snapshot is loaded.
+///
+/// Fixed in ab5920f; kept as a regression test.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bug_resnapshot_brings_back_a_row_with_a_staged_delete() {
     let config = ReplicaConfig {
@@ -2226,6 +2256,8 @@ async fn bug_resnapshot_brings_back_a_row_with_a_staged_delete() {
 /// followed by a pause before the view applied it costs a re-snapshot (and, with the bug
 /// above, can resurrect rows). Run on one thread so the stream sees the commit and the pause
 /// together; either branch of its `select!` may win, so a few rounds make it certain.
+///
+/// Fixed in ab5920f; kept as a regression test.
 #[tokio::test(flavor = "current_thread")]
 async fn bug_pause_after_an_origin_commit_forces_a_resnapshot() {
     let config = ReplicaConfig {
@@ -2257,6 +2289,8 @@ async fn bug_pause_after_an_origin_commit_forces_a_resnapshot() {
 /// commit position but the change log records nothing for it, and the in-process origin's
 /// stream never reports progress. `flush` targets the origin's current position, so it waits
 /// for a position no stream will ever deliver and times out.
+///
+/// Fixed in ab5920f; kept as a regression test.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bug_flush_hangs_after_an_origin_transaction_that_changes_nothing() {
     let config = ReplicaConfig {
@@ -2277,6 +2311,8 @@ async fn bug_flush_hangs_after_an_origin_transaction_that_changes_nothing() {
 /// and deletes one row applies at the origin as a transaction with no net change; the staged
 /// key waits for the echo at that commit position, which never comes, so the key stays staged
 /// (inbound changes to it only reach its shadow) and `flush` times out.
+///
+/// Fixed in ab5920f; kept as a regression test.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bug_insert_and_delete_in_one_transaction_never_settles() {
     let config = ReplicaConfig {
@@ -2300,6 +2336,8 @@ async fn bug_insert_and_delete_in_one_transaction_never_settles() {
 /// in-process origin: a view applies an echo, the user writes based on the new version at
 /// once, and the dispatcher's compare-and-set at the origin runs on a snapshot without that
 /// version — the write conflicts with a version the origin has already committed.
+///
+/// Fixed in 8da7ff5; kept as a regression test.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bug_change_feed_delivers_commits_before_snapshots_see_them() {
     const COMMITS: usize = 2_000;
@@ -2383,6 +2421,8 @@ async fn until_resolved(db: &Database) {
 /// already closed. The third update, read at B by a transaction newer than that closing, is
 /// rebased B -> X1 but not X1 -> X2, checks X1 and conflicts with our own second write
 /// (invariant 4). Any three quick updates of one row while replication lags behind.
+///
+/// Fixed in 3cfbd52; kept as a regression test.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bug_origin_first_third_update_while_echoes_lag_self_conflicts() {
     let config = ReplicaConfig {
@@ -2427,6 +2467,8 @@ async fn until_shown_moves(db: &Database, id: i32, old: &Option<String>) {
 /// `commit_internal` closes *every* open link of the row at that position — also X1 -> X2,
 /// which is exactly the link a transaction reading X1 needs. The third update reads X1, is not
 /// rebased, checks X1 and conflicts with our own second write (invariant 4).
+///
+/// Fixed in ca95584; kept as a regression test.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bug_origin_first_echo_closes_the_link_it_shows_the_start_of() {
     let config = ReplicaConfig {
@@ -2460,6 +2502,8 @@ async fn bug_origin_first_echo_closes_the_link_it_shows_the_start_of() {
 /// version (X1) with the version the write read (B), finds them different and records X1 -> X2
 /// as already closed — although the view shows X1, the start of that link. A third update
 /// reading X1 is not rebased and conflicts with our own second write (invariant 4).
+///
+/// Fixed in ca95584; kept as a regression test.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bug_origin_first_link_recorded_closed_after_an_early_echo() {
     let config = ReplicaConfig {
