@@ -3,6 +3,10 @@
 //! missing privileges, statement-based logging, values tether cannot hold; and every mirrored
 //! type round-tripping exactly through snapshot, stream and write-back.
 
+mod support;
+
+use support::rows;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,16 +18,6 @@ use tether_origins::mysql::MySqlOrigin;
 use tether_origins::testing::mariadb::{MariaDbOptions, MariaDbServer};
 
 const FLUSH: Duration = Duration::from_secs(30);
-
-async fn rows(session: &mut Session, sql: &str) -> Vec<Vec<Value>> {
-    session
-        .query(sql, &[])
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .into_iter()
-        .map(|r| r.into_values())
-        .collect()
-}
 
 fn local_with(url: &str) -> (Database, Session) {
     let local = Database::open_in_memory();

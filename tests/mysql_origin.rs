@@ -2,6 +2,10 @@
 //! `tether_origins::testing`): mirror, stream, write-back, conflicts under both version
 //! policies (a version column, or last-writer-wins without one), schema changes.
 
+mod support;
+
+use support::{outcome, rows, text, view_rows};
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,20 +33,6 @@ async fn setup(prefix: &str, sql: &str) -> (Database, Session, Conn) {
         .unwrap();
     let session = local.connect();
     (local, session, origin)
-}
-
-async fn rows(session: &mut Session, sql: &str) -> Vec<Vec<Value>> {
-    session
-        .query(sql, &[])
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .into_iter()
-        .map(|r| r.into_values())
-        .collect()
-}
-
-fn text(s: &str) -> Value {
-    Value::text(s)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -174,24 +164,6 @@ async fn origin_rows(origin: &mut Conn) -> Vec<(i32, String)> {
         .unwrap()
 }
 
-/// The view's rows as (id, name), after checking none is staged.
-async fn view_rows(session: &mut Session) -> Vec<(i32, String)> {
-    rows(session, "SELECT id, name, __staged FROM items ORDER BY id")
-        .await
-        .into_iter()
-        .map(|r| {
-            assert_eq!(r[2], Value::Bool(false), "a row is still staged: {r:?}");
-            let Value::Int32(id) = r[0] else {
-                panic!("{r:?}")
-            };
-            let Value::Text(name) = &r[1] else {
-                panic!("{r:?}")
-            };
-            (id, name.to_string())
-        })
-        .collect()
-}
-
 /// Runs `origin_sql` at the origin and `local_sql` through the view while the view is paused,
 /// then resumes and flushes; returns the attempts' (status, conflict).
 async fn race(
@@ -211,10 +183,6 @@ async fn race(
         "SELECT status, conflict FROM tether.write_attempts ORDER BY id",
     )
     .await
-}
-
-fn outcome(status: &str, conflict: Option<&str>) -> Vec<Value> {
-    vec![text(status), conflict.map_or(Value::Null, text)]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,10 @@
 //! The PostgreSQL origin when things go wrong: the walsender killed mid-stream, the server
 //! restarted, a misconfigured origin, password authentication, and every mirrored type.
 
+mod support;
+
+use support::rows;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,16 +13,6 @@ use tether_origins::postgres::PostgresOrigin;
 use tether_origins::testing::postgres::{PostgresOptions, PostgresServer};
 
 const FLUSH: Duration = Duration::from_secs(30);
-
-async fn rows(session: &mut Session, sql: &str) -> Vec<Vec<Value>> {
-    session
-        .query(sql, &[])
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .into_iter()
-        .map(|r| r.into_values())
-        .collect()
-}
 
 async fn local_with(url: &str) -> (Database, Session) {
     local_with_slots(url, false).await

@@ -1,6 +1,10 @@
 //! The PostgreSQL origin against a real, throwaway PostgreSQL server (started by the harness in
 //! `tether_origins::testing`): mirror, stream, write-back, conflicts, types.
 
+mod support;
+
+use support::{outcome, rows, text, view_rows};
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,20 +39,6 @@ async fn setup(
         .unwrap();
     let session = local.connect();
     (local, session, client)
-}
-
-async fn rows(session: &mut Session, sql: &str) -> Vec<Vec<Value>> {
-    session
-        .query(sql, &[])
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .into_iter()
-        .map(|r| r.into_values())
-        .collect()
-}
-
-fn text(s: &str) -> Value {
-    Value::text(s)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -182,24 +172,6 @@ async fn origin_rows(origin: &tokio_postgres::Client) -> Vec<(i32, String)> {
         .collect()
 }
 
-/// The view's rows as (id, name), after checking none is staged.
-async fn view_rows(session: &mut Session) -> Vec<(i32, String)> {
-    rows(session, "SELECT id, name, __staged FROM items ORDER BY id")
-        .await
-        .into_iter()
-        .map(|r| {
-            assert_eq!(r[2], Value::Bool(false), "a row is still staged: {r:?}");
-            let Value::Int32(id) = r[0] else {
-                panic!("{r:?}")
-            };
-            let Value::Text(name) = &r[1] else {
-                panic!("{r:?}")
-            };
-            (id, name.to_string())
-        })
-        .collect()
-}
-
 /// Runs `origin_sql` at the origin and `local_sql` through the view while the view is paused,
 /// then resumes and flushes; returns the attempt's (status, conflict).
 async fn race(
@@ -219,10 +191,6 @@ async fn race(
         "SELECT status, conflict FROM tether.write_attempts ORDER BY id",
     )
     .await
-}
-
-fn outcome(status: &str, conflict: Option<&str>) -> Vec<Value> {
-    vec![text(status), conflict.map_or(Value::Null, text)]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
