@@ -2,6 +2,8 @@
 //! expected outcome of a write attempt. Each test binary uses some of them.
 #![allow(dead_code)]
 
+pub mod shell;
+
 use tether::{Session, Value};
 
 /// Every row of `sql`, as values (panics with the statement on error).
