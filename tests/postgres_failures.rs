@@ -129,7 +129,7 @@ async fn walsender_killed(persistent: bool) {
     }
     session.execute("DROP VIEW items", &[]).await.unwrap();
     let mut left = slots(&origin, &db).await;
-    for _ in 0..100 {
+    for _ in 0..300 {
         if left.is_empty() {
             break;
         }

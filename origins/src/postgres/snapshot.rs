@@ -148,33 +148,47 @@ async fn ensure_publication(
 /// Drops the persistent slots of `table` that no stream reads (a view of it was dropped).
 /// A slot whose walsender is still ending is retried for a few seconds.
 pub async fn drop_slots(inner: &Inner, table: &OriginTableName) {
-    let idle: Vec<String> = {
-        let mut slots = inner.slots.lock();
-        let idle = slots
-            .iter()
-            .filter(|s| s.table == *table && !s.in_use)
-            .map(|s| s.slot.clone())
-            .collect();
-        slots.retain(|s| s.table != *table || s.in_use);
-        idle
-    };
-    for slot in idle {
-        for _ in 0..50 {
-            let dropped = match inner.client().await {
-                Ok(guard) => match guard.as_ref() {
-                    Some(client) => client
-                        .execute("SELECT pg_drop_replication_slot($1)", &[&slot])
-                        .await
-                        .map(|_| true)
-                        .unwrap_or_else(|e| e.code().map(|c| c.code()) == Some("42704")),
-                    None => false,
-                },
-                Err(_) => false,
-            };
-            if dropped {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+    // The dropped view's stream may still be ending (its task is being aborted): wait for it to
+    // let go of its slot, for up to ten seconds.
+    for _ in 0..100 {
+        let (idle, busy) = {
+            let mut slots = inner.slots.lock();
+            let idle: Vec<String> = slots
+                .iter()
+                .filter(|s| s.table == *table && !s.in_use)
+                .map(|s| s.slot.clone())
+                .collect();
+            slots.retain(|s| s.table != *table || s.in_use);
+            let busy = slots.iter().any(|s| s.table == *table);
+            (idle, busy)
+        };
+        for slot in idle {
+            drop_slot(inner, &slot).await;
         }
+        if !busy {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Drops one slot, retrying while its walsender is still ending.
+async fn drop_slot(inner: &Inner, slot: &str) {
+    for _ in 0..50 {
+        let dropped = match inner.client().await {
+            Ok(guard) => match guard.as_ref() {
+                Some(client) => client
+                    .execute("SELECT pg_drop_replication_slot($1)", &[&slot])
+                    .await
+                    .map(|_| true)
+                    .unwrap_or_else(|e| e.code().map(|c| c.code()) == Some("42704")),
+                None => false,
+            },
+            Err(_) => false,
+        };
+        if dropped {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
