@@ -1,6 +1,6 @@
 //! Filter: passes the rows for which the predicate is TRUE.
 
-use super::{EvalContext, Operator, Tuple};
+use super::{EvalContext, Operator, RowConsumer, Tuple};
 use crate::error::Result;
 use crate::expr::{eval_predicate, Expr};
 
@@ -24,5 +24,16 @@ impl Operator for FilterOperator<'_> {
             }
         }
         Ok(None)
+    }
+
+    fn for_each(&mut self, ctx: &EvalContext, consume: &mut RowConsumer<'_>) -> Result<()> {
+        let predicate = self.predicate;
+        self.input.for_each(ctx, &mut |row| {
+            if eval_predicate(predicate, row, ctx)? {
+                consume(row)
+            } else {
+                Ok(true)
+            }
+        })
     }
 }

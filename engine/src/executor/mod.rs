@@ -27,10 +27,42 @@ use crate::types::Value;
 /// A row flowing between operators.
 pub type Tuple = Vec<Value>;
 
+/// Receives borrowed rows from [`Operator::for_each`]; returns false to stop the input early.
+pub type RowConsumer<'f> = dyn FnMut(&[Value]) -> Result<bool> + 'f;
+
 /// A pull-based operator: each call yields the next row, or `None` when done.
 pub trait Operator {
     /// The next row.
     fn next(&mut self, ctx: &EvalContext) -> Result<Option<Tuple>>;
+
+    /// Hands every remaining row to `consume`, borrowed, until it returns false. Operators that
+    /// read all of their input (sort, aggregate) use this: a scan can then lend rows straight
+    /// out of storage instead of building an owned row for each.
+    fn for_each(&mut self, ctx: &EvalContext, consume: &mut RowConsumer<'_>) -> Result<()> {
+        pull_each(self, ctx, consume)
+    }
+
+    /// Appends every remaining row to `out`, owned (how a statement's result is collected).
+    fn drain_into(&mut self, ctx: &EvalContext, out: &mut Vec<Tuple>) -> Result<()> {
+        while let Some(row) = self.next(ctx)? {
+            out.push(row);
+        }
+        Ok(())
+    }
+}
+
+/// [`Operator::for_each`] by pulling owned rows one at a time.
+pub fn pull_each<O: Operator + ?Sized>(
+    op: &mut O,
+    ctx: &EvalContext,
+    consume: &mut RowConsumer<'_>,
+) -> Result<()> {
+    while let Some(row) = op.next(ctx)? {
+        if !consume(&row)? {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// Builds the operator tree for a plan.
@@ -134,8 +166,6 @@ pub fn build(plan: &Plan) -> Box<dyn Operator + '_> {
 pub fn collect(plan: &Plan, ctx: &EvalContext) -> Result<Vec<Tuple>> {
     let mut root = build(plan);
     let mut rows = Vec::new();
-    while let Some(row) = root.next(ctx)? {
-        rows.push(row);
-    }
+    root.drain_into(ctx, &mut rows)?;
     Ok(rows)
 }

@@ -1,15 +1,17 @@
 //! Table scans: [`ScanSource`] walks a table's primary key or a secondary index in chunks,
 //! taking the table's read lock only while it copies out one chunk of version references, and
-//! [`ScanOperator`] turns versions into rows (physical columns, then `xmin`).
+//! [`ScanOperator`] turns versions into rows (physical columns, then `xmin`), or, read through
+//! [`Operator::for_each`], lends each version's stored values as the row when the plan above
+//! never reads `xmin`.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use super::{EvalContext, Operator, Tuple};
+use super::{pull_each, EvalContext, Operator, RowConsumer, Tuple};
 use crate::catalog::{Table, TableDef};
 use crate::error::Result;
 use crate::planner::{AccessPath, KeyRangeExprs};
-use crate::storage::{KeyBound, KeyRange, RowVersion, ScanCursor, ScanSink};
+use crate::storage::{KeyBound, KeyRange, RowVersion, ScanBatch, ScanCursor, ScanSink};
 use crate::txn::Snapshot;
 use crate::types::Value;
 
@@ -18,9 +20,22 @@ const CHUNK: usize = 256;
 /// Evaluates a key range's bound expressions into the ranges to scan, in key order. A bound
 /// that is NULL matches nothing; an IN list becomes one point range per distinct value.
 pub fn resolve_ranges(range: &KeyRangeExprs, eval: &EvalContext) -> Result<Vec<KeyRange>> {
-    let mut equal = Vec::with_capacity(range.equal.len() + 1);
+    let only_equal = range.in_list.is_none() && range.lower.is_none() && range.upper.is_none();
+    let mut equal = Vec::with_capacity(range.equal.len() + usize::from(!only_equal));
     for e in &range.equal {
         equal.push(e.eval(&[], eval)?);
+    }
+    if only_equal {
+        // Only equalities (a point or a key prefix): one range, its bounds the values.
+        let resolved = match equal.len() {
+            0 => KeyRange::full(),
+            _ => KeyRange::prefix(equal.into_boxed_slice()),
+        };
+        return Ok(if resolved.is_empty_by_null() {
+            Vec::new()
+        } else {
+            vec![resolved]
+        });
     }
     if let Some(list) = &range.in_list {
         let mut values = list
@@ -179,10 +194,8 @@ impl RowSink {
 impl ScanSink for RowSink {
     #[inline]
     fn accept(&mut self, _key: &[Value], version: &Arc<RowVersion>) {
-        let row = match &self.used {
-            None => version_row(&self.def, version),
-            Some(used) => pruned_row(&self.def, version, used),
-        };
+        let mut row = Vec::with_capacity(self.def.width() + 1);
+        fill_row(&mut row, &self.def, version, self.used.as_deref());
         self.rows.push_back(row);
     }
 
@@ -194,10 +207,7 @@ impl ScanSink for RowSink {
 /// Builds a scan row from a version: every physical column (missing ones filled), then `xmin`.
 pub fn version_row(def: &TableDef, version: &RowVersion) -> Tuple {
     let mut row = Vec::with_capacity(def.width() + 1);
-    for (position, column) in def.columns.iter().enumerate() {
-        row.push(version.value(position, &column.missing).clone());
-    }
-    row.push(Value::Int64(version.xmin as i64));
+    fill_row(&mut row, def, version, None);
     row
 }
 
@@ -208,6 +218,8 @@ pub struct ScanOperator<'p> {
     access: &'p AccessPath,
     columns: Option<Arc<[bool]>>,
     source: Option<ScanSource<RowSink>>,
+    /// Set once [`Operator::for_each`] has read the whole scan.
+    done: bool,
 }
 
 impl<'p> ScanOperator<'p> {
@@ -223,12 +235,25 @@ impl<'p> ScanOperator<'p> {
             access,
             columns,
             source: None,
+            done: false,
         }
+    }
+
+    /// True if the plan above never reads `xmin`, so a version's stored values (when it has
+    /// every column) can serve as the scan row as they are: the columns it does not read are
+    /// not copied anyway.
+    fn lends_stored_values(&self) -> bool {
+        self.columns
+            .as_ref()
+            .is_some_and(|used| !used.get(self.def.width()).copied().unwrap_or(true))
     }
 }
 
 impl Operator for ScanOperator<'_> {
     fn next(&mut self, ctx: &EvalContext) -> Result<Option<Tuple>> {
+        if self.done {
+            return Ok(None);
+        }
         if self.source.is_none() {
             let sink = RowSink::new(self.def.clone(), self.columns.clone());
             self.source = Some(ScanSource::open(
@@ -247,18 +272,55 @@ impl Operator for ScanOperator<'_> {
         }
         Ok(source.sink.rows.pop_front())
     }
+
+    fn for_each(&mut self, ctx: &EvalContext, consume: &mut RowConsumer<'_>) -> Result<()> {
+        if self.done || self.source.is_some() {
+            return pull_each(self, ctx, consume);
+        }
+        self.done = true;
+        let mut source = ScanSource::open(
+            self.table.clone(),
+            self.def.clone(),
+            self.access,
+            ctx,
+            ScanBatch::new(false),
+        )?;
+        let lend = self.lends_stored_values();
+        let width = self.def.width();
+        let mut scratch = Vec::new();
+        while source.fill(&ctx.snapshot) {
+            for version in source.sink.versions.drain(..) {
+                let row: &[Value] = if lend && version.values.len() == width {
+                    &version.values
+                } else {
+                    fill_row(&mut scratch, &self.def, &version, self.columns.as_deref());
+                    &scratch
+                };
+                if !consume(row)? {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
-/// Like [`version_row`], but only the columns marked in `used` are copied; the others are NULL.
-fn pruned_row(def: &TableDef, version: &RowVersion, used: &[bool]) -> Tuple {
-    let mut row = Vec::with_capacity(def.width() + 1);
+/// Refills `row` from a version: the physical columns marked in `used` (all when `None`;
+/// the others NULL), then `xmin`.
+pub(super) fn fill_row(
+    row: &mut Tuple,
+    def: &TableDef,
+    version: &RowVersion,
+    used: Option<&[bool]>,
+) {
+    row.clear();
     for (position, column) in def.columns.iter().enumerate() {
-        row.push(if used.get(position).copied().unwrap_or(true) {
+        let wanted = used.is_none_or(|used| used.get(position).copied().unwrap_or(true));
+        row.push(if wanted {
             version.value(position, &column.missing).clone()
         } else {
             Value::Null
         });
     }
     row.push(Value::Int64(version.xmin as i64));
-    row
 }
