@@ -32,34 +32,43 @@ impl<'p> SortOperator<'p> {
         }
     }
 
-    fn sort(&self, rows: &mut [(Vec<Value>, Tuple)]) {
-        rows.sort_by(|(a, _), (b, _)| compare_rows(a, b, self.keys));
-    }
-
     fn run(&mut self, ctx: &EvalContext) -> Result<Vec<Tuple>> {
         let fetch = match self.fetch {
             Some(e) => e.eval(&[], ctx)?.as_i64().map(|n| n.max(0) as usize),
             None => None,
         };
+        let keys = self.keys;
         let mut keyed: Vec<(Vec<Value>, Tuple)> = Vec::new();
         // Top-N: once the buffer has been cut back to N rows, the N-th key is a bar a new row must
-        // beat (strictly: on a tie the earlier row wins, keeping the sort stable).
+        // beat (strictly: on a tie the earlier row wins, keeping the sort stable). A row that does
+        // not is rejected on its key alone, before it is copied.
         let mut bar: Option<Vec<Value>> = None;
-        while let Some(row) = self.input.next(ctx)? {
-            let key = self
-                .keys
-                .iter()
-                .map(|k| k.expr.eval(&row, ctx))
-                .collect::<Result<Vec<_>>>()?;
-            if let Some(bar) = &bar {
-                if compare_rows(&key, bar, self.keys) != Ordering::Less {
-                    continue;
+        let mut key = Vec::with_capacity(keys.len());
+        let plain = keys.iter().all(|k| matches!(k.expr, Expr::Column { .. }));
+        self.input.for_each(ctx, &mut |row| {
+            if let (Some(bar), true) = (&bar, plain) {
+                // Keys that are plain columns cannot fail, so they are compared in place and
+                // only as far as they tie.
+                if let Some(ordering) = compare_columns(row, bar, keys) {
+                    if ordering != Ordering::Less {
+                        return Ok(true);
+                    }
                 }
             }
-            keyed.push((key, row));
+            key.clear();
+            for k in keys {
+                key.push(k.expr.eval(row, ctx)?);
+            }
+            if let Some(bar) = &bar {
+                if compare_rows(&key, bar, keys) != Ordering::Less {
+                    return Ok(true);
+                }
+            }
+            let row_key = std::mem::replace(&mut key, Vec::with_capacity(keys.len()));
+            keyed.push((row_key, row.to_vec()));
             if let Some(n) = fetch {
                 if keyed.len() >= 2 * n.max(64) {
-                    self.sort(&mut keyed);
+                    sort_keyed(&mut keyed, keys);
                     keyed.truncate(n);
                     bar = keyed
                         .last()
@@ -67,13 +76,34 @@ impl<'p> SortOperator<'p> {
                         .filter(|_| keyed.len() == n);
                 }
             }
-        }
-        self.sort(&mut keyed);
+            Ok(true)
+        })?;
+        sort_keyed(&mut keyed, keys);
         if let Some(n) = fetch {
             keyed.truncate(n);
         }
         Ok(keyed.into_iter().map(|(_, row)| row).collect())
     }
+}
+
+/// Compares a row's sort key, when every key is a column of the row, with evaluated key values;
+/// `None` if a column is missing from the row.
+fn compare_columns(row: &[Value], other: &[Value], keys: &[SortKey]) -> Option<Ordering> {
+    for (key, theirs) in keys.iter().zip(other) {
+        let Expr::Column { index, .. } = key.expr else {
+            return None;
+        };
+        match compare_keys(row.get(index)?, theirs, key) {
+            Ordering::Equal => continue,
+            decided => return Some(decided),
+        }
+    }
+    Some(Ordering::Equal)
+}
+
+/// Sorts rows by their evaluated keys (stable).
+fn sort_keyed(rows: &mut [(Vec<Value>, Tuple)], keys: &[SortKey]) {
+    rows.sort_by(|(a, _), (b, _)| compare_rows(a, b, keys));
 }
 
 /// Compares two key values under one sort key's direction and NULL placement.
