@@ -1,6 +1,7 @@
 //! Hash aggregation: groups rows by the GROUP BY values and folds each aggregate per group.
 //! Without GROUP BY, an empty input still yields one row (count = 0, sum = NULL).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::{EvalContext, Operator, Tuple};
@@ -34,43 +35,51 @@ impl<'p> AggregateOperator<'p> {
     fn run(&mut self, ctx: &EvalContext) -> Result<Vec<Tuple>> {
         let mut index: HashMap<Vec<Value>, usize> = HashMap::new();
         let mut groups: Vec<(Vec<Value>, Vec<AggregateState>)> = Vec::new();
+        let (group_by, aggregates) = (self.group_by, self.aggregates);
         let fresh = || {
-            self.aggregates
+            aggregates
                 .iter()
                 .map(AggregateState::new)
                 .collect::<Vec<_>>()
         };
-        if self.group_by.is_empty() {
+        if group_by.is_empty() {
             groups.push((Vec::new(), fresh()));
             index.insert(Vec::new(), 0);
         }
-        while let Some(row) = self.input.next(ctx)? {
-            let key = self
-                .group_by
-                .iter()
-                .map(|g| g.eval(&row, ctx))
-                .collect::<Result<Vec<_>>>()?;
-            let slot = match index.get(&key) {
+        let mut key = Vec::with_capacity(group_by.len());
+        let null = Value::Null;
+        self.input.for_each(ctx, &mut |row| {
+            key.clear();
+            for g in group_by {
+                key.push(g.eval(row, ctx)?);
+            }
+            let found = if group_by.is_empty() {
+                Some(&0)
+            } else {
+                index.get(key.as_slice())
+            };
+            let slot = match found {
                 Some(&slot) => slot,
                 None => {
                     groups.push((key.clone(), fresh()));
-                    index.insert(key, groups.len() - 1);
+                    index.insert(key.clone(), groups.len() - 1);
                     groups.len() - 1
                 }
             };
             let states = &mut groups[slot].1;
-            for (state, call) in states.iter_mut().zip(self.aggregates) {
+            for (state, call) in states.iter_mut().zip(aggregates) {
                 let value = match &call.arg {
-                    Some(arg) => arg.eval(&row, ctx)?,
-                    None => Value::Null,
+                    Some(arg) => arg.eval_ref(row, ctx)?,
+                    None => Cow::Borrowed(&null),
                 };
                 let separator = match &call.separator {
-                    Some(s) => s.eval(&row, ctx)?,
-                    None => Value::Null,
+                    Some(s) => s.eval_ref(row, ctx)?,
+                    None => Cow::Borrowed(&null),
                 };
-                state.add(call, value, &separator)?;
+                state.add_ref(call, &value, &separator)?;
             }
-        }
+            Ok(true)
+        })?;
         groups
             .into_iter()
             .map(|(mut key, states)| {

@@ -65,6 +65,38 @@ impl AggregateState {
         }
     }
 
+    /// Like [`AggregateState::add`] with a borrowed value: COUNT and native SUM/AVG sums read it
+    /// in place; only the other aggregates take a copy.
+    #[inline]
+    pub fn add_ref(
+        &mut self,
+        call: &AggregateCall,
+        value: &Value,
+        separator: &Value,
+    ) -> Result<()> {
+        if call.function == AggregateFunction::CountStar {
+            self.count += 1;
+            return Ok(());
+        }
+        if value.is_null() {
+            return Ok(());
+        }
+        if self.seen.is_none() {
+            let counted = match call.function {
+                AggregateFunction::Count => true,
+                AggregateFunction::Sum | AggregateFunction::Avg => {
+                    self.value.is_null() && self.sum.add(value)
+                }
+                _ => false,
+            };
+            if counted {
+                self.count += 1;
+                return Ok(());
+            }
+        }
+        self.add(call, value.clone(), separator)
+    }
+
     /// Adds one input row's argument value (`Null` for `count(*)` rows is fine).
     pub fn add(&mut self, call: &AggregateCall, value: Value, separator: &Value) -> Result<()> {
         if call.function == AggregateFunction::CountStar {

@@ -1,5 +1,6 @@
 //! Evaluation of bound expressions against one input row, with SQL's three-valued logic.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use super::subquery::OuterRow;
@@ -58,8 +59,31 @@ fn compare_values(op: CompareOp, left: &Value, right: &Value) -> Result<Value> {
 }
 
 impl Expr {
-    /// Evaluates the expression for `row`.
+    /// Evaluates the expression for `row`. A column reference, the most common expression, is
+    /// read inline; everything else goes through [`Expr::eval_node`].
+    #[inline]
     pub fn eval(&self, row: &[Value], ctx: &EvalContext) -> Result<Value> {
+        if let Expr::Column { index, .. } = self {
+            if let Some(value) = row.get(*index) {
+                return Ok(value.clone());
+            }
+        }
+        self.eval_node(row, ctx)
+    }
+
+    /// Like [`Expr::eval`], but a column reference borrows its value from the row.
+    #[inline]
+    pub fn eval_ref<'r>(&self, row: &'r [Value], ctx: &EvalContext) -> Result<Cow<'r, Value>> {
+        if let Expr::Column { index, .. } = self {
+            if let Some(value) = row.get(*index) {
+                return Ok(Cow::Borrowed(value));
+            }
+        }
+        self.eval_node(row, ctx).map(Cow::Owned)
+    }
+
+    /// Evaluates one node (and, through [`Expr::eval`], its children).
+    fn eval_node(&self, row: &[Value], ctx: &EvalContext) -> Result<Value> {
         match self {
             Expr::Column { index, .. } => row
                 .get(*index)
