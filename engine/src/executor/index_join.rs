@@ -5,13 +5,13 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use super::scan::{RowSink, ScanSource};
+use super::scan::{fill_row, ScanSource};
 use super::{EvalContext, Operator, Tuple};
 use crate::catalog::{Table, TableDef};
 use crate::error::Result;
 use crate::expr::{eval_predicate, Expr};
 use crate::planner::{JoinKind, Plan};
-use crate::storage::KeyRange;
+use crate::storage::{KeyRange, RowVersion, ScanBatch};
 use crate::types::Value;
 
 /// Builds the operator; `None` unless `right` is a `Scan` or `Filter(Scan)`.
@@ -28,13 +28,20 @@ pub fn build_index_join<'p>(
         Plan::Filter { input, predicate } => (&**input, Some(predicate)),
         other => (other, None),
     };
-    let Plan::Scan { table, def, .. } = scan else {
+    let Plan::Scan {
+        table,
+        def,
+        columns,
+        ..
+    } = scan
+    else {
         return None;
     };
     Some(Box::new(IndexJoinOperator {
         left,
         table: table.clone(),
         def: def.clone(),
+        columns: columns.clone(),
         index,
         right_filter,
         kind,
@@ -42,6 +49,8 @@ pub fn build_index_join<'p>(
         left_keys,
         right_width: right.width(),
         pending: VecDeque::new(),
+        found: Vec::new(),
+        right_row: Vec::new(),
     }))
 }
 
@@ -49,6 +58,8 @@ struct IndexJoinOperator<'p> {
     left: Box<dyn Operator + 'p>,
     table: Arc<Table>,
     def: Arc<TableDef>,
+    /// The right scan's pruned columns.
+    columns: Option<Arc<[bool]>>,
     index: Option<usize>,
     right_filter: Option<&'p Expr>,
     kind: JoinKind,
@@ -56,6 +67,10 @@ struct IndexJoinOperator<'p> {
     left_keys: &'p [Expr],
     right_width: usize,
     pending: VecDeque<Tuple>,
+    /// The versions one probe found (kept for its allocation).
+    found: Vec<Arc<RowVersion>>,
+    /// The right row being joined (kept for its allocation).
+    right_row: Tuple,
 }
 
 impl IndexJoinOperator<'_> {
@@ -66,20 +81,16 @@ impl IndexJoinOperator<'_> {
         }
         let mut matched = false;
         if !key.iter().any(Value::is_null) {
-            let range = KeyRange::prefix(key.into_boxed_slice());
-            let sink = RowSink::new(self.def.clone(), None);
-            let mut source = ScanSource::with_ranges(
-                self.table.clone(),
-                self.def.clone(),
-                self.index,
-                vec![range],
-                sink,
-            );
-            while source.fill(&ctx.snapshot) {
-                for right in std::mem::take(&mut source.sink.rows) {
-                    self.join_one(&left, right, ctx, &mut matched)?;
-                }
+            self.look_up(key, ctx);
+            let mut found = std::mem::take(&mut self.found);
+            for version in found.drain(..) {
+                let mut right = std::mem::take(&mut self.right_row);
+                fill_row(&mut right, &self.def, &version, self.columns.as_deref());
+                let joined = self.join_one(&left, &right, ctx, &mut matched);
+                self.right_row = right;
+                joined?;
             }
+            self.found = found;
         }
         if !matched && self.kind == JoinKind::Left {
             let mut row = left;
@@ -89,21 +100,45 @@ impl IndexJoinOperator<'_> {
         Ok(())
     }
 
+    /// Puts the visible right versions under `key` into `self.found`: a lookup of the whole
+    /// primary key reads its one row directly, anything else scans the key prefix.
+    fn look_up(&mut self, key: Vec<Value>, ctx: &EvalContext) {
+        if self.index.is_none() && key.len() == self.def.primary_key.len() {
+            let data = self.table.data.read();
+            if let Some(version) = data.visible(&key, &ctx.snapshot) {
+                self.found.push(version.clone());
+            }
+            return;
+        }
+        let range = KeyRange::prefix(key.into_boxed_slice());
+        let mut source = ScanSource::with_ranges(
+            self.table.clone(),
+            self.def.clone(),
+            self.index,
+            vec![range],
+            ScanBatch::new(false),
+        );
+        while source.fill(&ctx.snapshot) {
+            self.found.append(&mut source.sink.versions);
+        }
+    }
+
     /// Joins `left` with one looked-up right row, if the right filter and the condition accept.
     fn join_one(
         &mut self,
         left: &Tuple,
-        right: Tuple,
+        right: &[Value],
         ctx: &EvalContext,
         matched: &mut bool,
     ) -> Result<()> {
         if let Some(filter) = self.right_filter {
-            if !eval_predicate(filter, &right, ctx)? {
+            if !eval_predicate(filter, right, ctx)? {
                 return Ok(());
             }
         }
-        let mut row = left.clone();
-        row.extend(right);
+        let mut row = Vec::with_capacity(left.len() + right.len());
+        row.extend_from_slice(left);
+        row.extend_from_slice(right);
         if let Some(condition) = self.condition {
             if !eval_predicate(condition, &row, ctx)? {
                 return Ok(());
