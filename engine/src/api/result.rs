@@ -62,7 +62,7 @@ impl QueryResult {
     /// A result without rows.
     pub fn command(tag: CommandTag) -> Self {
         QueryResult {
-            columns: Arc::from(Vec::new()),
+            columns: no_columns(),
             rows: Vec::new(),
             tag,
         }
@@ -77,6 +77,12 @@ impl QueryResult {
     pub fn rows_affected(&self) -> u64 {
         self.tag.rows().unwrap_or(0)
     }
+}
+
+/// The empty column list of results without rows, shared so that a command allocates none.
+fn no_columns() -> Arc<[Column]> {
+    static EMPTY: std::sync::OnceLock<Arc<[Column]>> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| Arc::from(Vec::new())).clone()
 }
 
 /// One result row. Values are read by position or by column name with [`Row::get`].

@@ -1,6 +1,7 @@
 //! [`Session`]: one connection — runs statements, and owns the current transaction
 //! (autocommit unless BEGIN was issued).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use chrono::Utc;
@@ -533,8 +534,9 @@ fn statement_head(statement: &TetherStatement) -> String {
     words.join(" ")
 }
 
-/// Converts the caller's parameters to the types the statement inferred for them.
-fn convert_params(params: &[Value], types: &[DataType]) -> Result<Vec<Value>> {
+/// Converts the caller's parameters to the types the statement inferred for them; borrows them
+/// when every one already has its type.
+fn convert_params<'a>(params: &'a [Value], types: &[DataType]) -> Result<Cow<'a, [Value]>> {
     if params.len() < types.len() {
         return Err(Error::UndefinedParameter(params.len() + 1));
     }
@@ -545,15 +547,21 @@ fn convert_params(params: &[Value], types: &[DataType]) -> Result<Vec<Value>> {
             params.len()
         )));
     }
+    let fits = |value: &Value, data_type: &DataType| {
+        *data_type == DataType::Unknown || value.data_type() == *data_type
+    };
+    if params.iter().zip(types).all(|(v, t)| fits(v, t)) {
+        return Ok(Cow::Borrowed(params));
+    }
     params
         .iter()
         .zip(types)
         .map(|(value, data_type)| match data_type {
-            DataType::Unknown => Ok(value.clone()),
-            t if value.data_type() == *t => Ok(value.clone()),
+            t if fits(value, t) => Ok(value.clone()),
             t => cast::cast(value.clone(), t, CastMode::Explicit),
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()
+        .map(Cow::Owned)
 }
 
 fn rows_result(
