@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use smallvec::{smallvec, SmallVec};
+
 use super::super::{collect, EvalContext};
 use super::row::{default_value, prepare_row};
 use super::update::replace_row;
@@ -23,16 +25,30 @@ pub fn execute_insert(
     txn: &mut Transaction,
     ctx: &EvalContext,
 ) -> Result<(u64, Vec<Vec<Value>>)> {
-    let source_rows = source_rows(plan, ctx)?;
     let mut count = 0u64;
     let mut returned = Vec::new();
     let mut written = HashSet::new();
-    for source in source_rows {
-        let values = build_row(plan, source, ctx)?;
+    let mut write = |values: Box<[Value]>| -> Result<()> {
         if let Some(version) = insert_row(plan, txn, ctx, values, &mut written)? {
             count += 1;
             if let Some(returning) = &plan.returning {
                 returned.push(returning_row(returning, &plan.def, &version, ctx)?);
+            }
+        }
+        Ok(())
+    };
+    match &plan.source {
+        // One VALUES row is built straight from its expressions. Several are all evaluated
+        // before the first is written, so no row's expressions see another row.
+        InsertSource::Values(rows) if rows.len() == 1 => {
+            let given = rows[0]
+                .iter()
+                .map(|e| e.as_ref().map(|e| e.eval(&[], ctx)).transpose());
+            write(build_row(plan, given, ctx)?)?;
+        }
+        _ => {
+            for source in source_rows(plan, ctx)? {
+                write(build_row(plan, source.into_iter().map(Ok), ctx)?)?;
             }
         }
     }
@@ -60,13 +76,15 @@ pub fn source_rows(plan: &InsertPlan, ctx: &EvalContext) -> Result<Vec<Vec<Optio
 /// The full physical row for one source row: given values, then defaults and identities.
 fn build_row(
     plan: &InsertPlan,
-    source: Vec<Option<Value>>,
+    source: impl Iterator<Item = Result<Option<Value>>>,
     ctx: &EvalContext,
 ) -> Result<Box<[Value]>> {
     let def = &plan.def;
-    let mut given: Vec<Option<Option<Value>>> = vec![None; def.width()];
+    let mut given: SmallVec<[Option<Option<Value>>; 16]> = smallvec![None; def.width()];
     for (position, value) in plan.target_columns.iter().zip(source) {
-        given[*position] = Some(value);
+        if let Some(slot) = given.get_mut(*position) {
+            *slot = Some(value?);
+        }
     }
     let mut values = Vec::with_capacity(def.width());
     for (position, (column, given)) in def.columns.iter().zip(given).enumerate() {
@@ -85,8 +103,8 @@ fn build_row(
 }
 
 /// Inserts one prepared row; `None` when ON CONFLICT DO NOTHING (or a DO UPDATE whose WHERE
-/// rejected the existing row) skipped it. `written` holds the keys this statement has already
-/// inserted or updated: DO UPDATE may not touch a row twice.
+/// rejected the existing row) skipped it. Under DO UPDATE, `written` holds the keys this
+/// statement has already inserted or updated: DO UPDATE may not touch a row twice.
 fn insert_row(
     plan: &InsertPlan,
     txn: &mut Transaction,
@@ -107,13 +125,18 @@ fn insert_row(
         .write()
         .insert(def, key.clone(), version.clone(), &ctx.snapshot);
     let conflict = match (outcome, &plan.on_conflict) {
-        (Ok(()), _) => {
+        (Ok(()), on_conflict) => {
+            let updates = on_conflict
+                .as_ref()
+                .is_some_and(|c| matches!(c.action, ConflictAction::DoUpdate { .. }));
+            if updates {
+                written.insert(key.clone());
+            }
             txn.writes.push(WriteRecord::Created {
                 table: plan.table.clone(),
-                key: key.clone(),
+                key,
                 version: version.clone(),
             });
-            written.insert(key);
             return Ok(Some(version));
         }
         (Err(Error::UniqueViolation { constraint, .. }), Some(on_conflict))
