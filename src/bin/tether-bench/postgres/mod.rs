@@ -27,19 +27,17 @@ mod writeback;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use tether::{Database, Session};
 use tether_origins::postgres::PostgresOrigin;
 use tether_origins::testing::postgres::{PostgresOptions, PostgresServer};
 
-use report::{Line, Report};
+use crate::sync_bench;
+pub use crate::sync_bench::{ctx, tether_ctx, BenchResult};
 
 /// The origin name views use.
 pub const ORIGIN: &str = "postgres:primary";
-/// How long a flush may take before the run gives up.
-pub const FLUSH_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// Options of `tether-bench postgres`.
 #[derive(Debug, Clone, Args)]
@@ -82,19 +80,7 @@ pub enum Part {
 }
 
 /// An error with context, as text.
-pub type PgResult<T> = Result<T, String>;
-
-/// `map_err` helper: prefixes an error with what was being done.
-pub fn ctx<E: std::fmt::Display>(what: impl Into<String>) -> impl FnOnce(E) -> String {
-    let what = what.into();
-    move |e| format!("{what}: {e}")
-}
-
-/// A tether error with its SQLSTATE, with context.
-pub fn tether_ctx(what: impl Into<String>) -> impl FnOnce(tether::Error) -> String {
-    let what = what.into();
-    move |e| format!("{what}: {e} (SQLSTATE {})", e.sqlstate())
-}
+pub type PgResult<T> = BenchResult<T>;
 
 /// What every part gets: the server and where `pg_recvlogical` is.
 pub struct Env {
@@ -144,16 +130,11 @@ impl Env {
 
 /// Runs the subcommand; returns the process exit code.
 pub fn run(args: &PgArgs) -> i32 {
-    match run_inner(args) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("tether-bench postgres: {e}");
-            2
-        }
-    }
+    sync_bench::run_command("postgres", || start(args), async |env| run_parts(env).await)
 }
 
-fn run_inner(args: &PgArgs) -> PgResult<i32> {
+/// Checks the options, finds `pg_recvlogical` and starts the cluster.
+fn start(args: &PgArgs) -> PgResult<Env> {
     if args.rounds == 0 || args.rows < 1 || args.snapshot_rows < 1 || args.writes == 0 {
         return Err("--rounds, --rows, --writes and --snapshot-rows must be at least 1".into());
     }
@@ -161,55 +142,31 @@ fn run_inner(args: &PgArgs) -> PgResult<i32> {
     eprintln!("starting a throwaway PostgreSQL cluster ...");
     let server = PostgresServer::start(PostgresOptions::new())
         .map_err(ctx("starting the PostgreSQL server"))?;
-    let env = Env {
+    Ok(Env {
         server,
         recvlogical,
         args: args.clone(),
-    };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(ctx("building the tokio runtime"))?;
-    let code = rt.block_on(run_parts(&env))?;
-    // The server (and its directory) goes with `env`; the runtime first, so no task still
-    // holds a connection when the postmaster is stopped.
-    drop(rt);
-    drop(env);
-    Ok(code)
+    })
 }
 
 async fn run_parts(env: &Env) -> PgResult<i32> {
-    let args = &env.args;
-    let wanted = |part: Part| args.only.is_empty() || args.only.contains(&part);
-    let mut report = Report::new(env).await?;
-    let mut failed = false;
-    let parts: [(Part, &str); 4] = [
-        (Part::Apply, "1. change apply"),
-        (Part::Latency, "2. commit → visible"),
-        (Part::Writeback, "3. write-back CAS"),
-        (Part::Snapshot, "4. snapshot"),
-    ];
-    for (part, title) in parts {
-        if !wanted(part) {
-            continue;
-        }
-        eprintln!("== {title}");
-        let outcome = match part {
-            Part::Apply => apply::run(env, &mut report).await,
-            Part::Latency => latency::run(env, &mut report).await,
-            Part::Writeback => writeback::run(env, &mut report).await,
-            Part::Snapshot => snapshot::run(env, &mut report).await,
-        };
-        match outcome {
-            Ok(verified) => failed |= !verified,
-            Err(e) => {
-                eprintln!("{title}: ERROR: {e}");
-                report.line(Line::error(title, &e));
-                failed = true;
-            }
-        }
-    }
-    println!("{}", report.render());
-    Ok(i32::from(failed))
+    let parts = sync_bench::selected(
+        &[
+            (Part::Apply, "1. change apply"),
+            (Part::Latency, "2. commit → visible"),
+            (Part::Writeback, "3. write-back CAS"),
+            (Part::Snapshot, "4. snapshot"),
+        ],
+        &env.args.only,
+    );
+    let report = report::new(env).await?;
+    Ok(
+        sync_bench::run_parts(report, &parts, async |part, report| match part {
+            Part::Apply => apply::run(env, report).await,
+            Part::Latency => latency::run(env, report).await,
+            Part::Writeback => writeback::run(env, report).await,
+            Part::Snapshot => snapshot::run(env, report).await,
+        })
+        .await,
+    )
 }

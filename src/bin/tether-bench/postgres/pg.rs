@@ -3,10 +3,14 @@
 
 use std::time::{Duration, Instant};
 
-use tether::{Database, Session, ViewInfo};
+use tether::{Database, Session};
 use tokio_postgres::Client;
 
-use super::{ctx, tether_ctx, PgResult, FLUSH_TIMEOUT};
+pub use crate::sync_bench::stats::median;
+use crate::sync_bench::view;
+pub use crate::sync_bench::view::drop_view;
+
+use super::{ctx, PgResult};
 
 /// Runs a script at the origin.
 pub async fn exec(client: &Client, sql: &str) -> PgResult<()> {
@@ -99,61 +103,18 @@ pub async fn wait_slot_active(client: &Client, slot: &str) -> PgResult<()> {
     }
 }
 
-/// The view named `name` as `tether.views` shows it.
-pub fn view_info(db: &Database, name: &str) -> PgResult<ViewInfo> {
-    db.views()
-        .into_iter()
-        .find(|v| v.name == name)
-        .ok_or_else(|| format!("no view {name} in tether.views"))
-}
-
-/// Waits until the view has applied everything up to `lsn` (its position is at or past it);
-/// `flush` does the waiting, this checks the outcome.
+/// Waits until the view has applied everything up to `lsn` (its position is at or past it).
 pub async fn flush_to(db: &Database, view: &str, lsn: u64) -> PgResult<()> {
-    db.flush(FLUSH_TIMEOUT)
-        .await
-        .map_err(tether_ctx("flushing"))?;
-    let info = view_info(db, view)?;
-    let position = info
-        .position
-        .as_deref()
-        .ok_or_else(|| format!("view {view} has no position after a flush"))?;
-    if parse_lsn(position)? < lsn {
-        return Err(format!(
-            "view {view} is at {position} after a flush, before the commit at {}",
-            format_lsn(lsn)
-        ));
-    }
-    if let Some(error) = info.last_error.filter(|_| info.state == "error") {
-        return Err(format!("view {view} is in error: {error}"));
-    }
-    Ok(())
+    view::flush_to(db, view, &format_lsn(lsn), |position| {
+        Ok(parse_lsn(position)? >= lsn)
+    })
+    .await
 }
 
 /// `CREATE REALTIME VIEW name AS SELECT * FROM name` on the origin, then a flush, so the view
 /// streams when this returns.
 pub async fn create_view(db: &Database, session: &mut Session, table: &str) -> PgResult<()> {
-    let sql = format!(
-        "CREATE REALTIME VIEW {table} AS SELECT * FROM {table} WITH (replication_origin = '{}')",
-        super::ORIGIN
-    );
-    session
-        .execute(&sql, &[])
-        .await
-        .map_err(tether_ctx(sql.clone()))?;
-    db.flush(FLUSH_TIMEOUT)
-        .await
-        .map_err(tether_ctx("flushing after CREATE"))
-}
-
-/// `DROP VIEW name`: stops the stream (its temporary slot goes with the connection).
-pub async fn drop_view(session: &mut Session, view: &str) -> PgResult<()> {
-    let sql = format!("DROP VIEW {view}");
-    session
-        .execute(&sql, &[])
-        .await
-        .map(|_| ())
-        .map_err(tether_ctx(sql))
+    view::create_view(db, session, table, super::ORIGIN, "").await
 }
 
 /// Row count and column sums of `table` (columns `id`, `v` and text `s` when `with_s`), as text,
@@ -164,11 +125,7 @@ pub async fn same_rows(
     table: &str,
     with_s: bool,
 ) -> PgResult<String> {
-    let s_sum = if with_s { ", sum(length(s))" } else { "" };
-    let origin_sql = format!(
-        "SELECT count(*)::text, sum(id)::text, sum(v)::text{} FROM {table}",
-        if with_s { ", sum(length(s))::text" } else { "" }
-    );
+    let origin_sql = view::sums_select(table, with_s, |e| format!("{e}::text"));
     let row = client
         .query_one(&origin_sql, &[])
         .await
@@ -180,57 +137,5 @@ pub async fn same_rows(
         })
         .collect::<Result<_, _>>()
         .map_err(ctx(origin_sql))?;
-    let local_sql = format!("SELECT count(*), sum(id), sum(v){s_sum} FROM {table}");
-    let result = session
-        .execute(&local_sql, &[])
-        .await
-        .map_err(tether_ctx(local_sql.clone()))?;
-    let local: Vec<String> = result
-        .rows
-        .first()
-        .ok_or_else(|| format!("{local_sql}: no row"))?
-        .values()
-        .iter()
-        .map(|v| {
-            if v.is_null() {
-                "NULL".to_string()
-            } else {
-                v.to_string()
-            }
-        })
-        .collect();
-    let described = format!("count, sum(id), sum(v){s_sum}: {}", origin.join(", "));
-    if origin == local {
-        Ok(described)
-    } else {
-        Err(format!(
-            "RESULT MISMATCH in {table}: origin has {}, the view has {}",
-            origin.join(", "),
-            local.join(", ")
-        ))
-    }
-}
-
-/// The median of `xs` (not empty).
-pub fn median(xs: &[f64]) -> f64 {
-    let mut sorted = xs.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len();
-    if n == 0 {
-        return f64::NAN;
-    }
-    if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
-    }
-}
-
-/// The `p`-th percentile (0..=100, nearest rank) of sorted `xs`.
-pub fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
+    view::compare_sums(session, table, with_s, origin).await
 }

@@ -22,13 +22,14 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use tether::{SyncEvent, Value};
 use tokio::task::JoinSet;
 use tokio_postgres::Client;
 
+use crate::sync_bench::writes::{check_writes, write_through_view};
+
 use super::pg::{create_view, drop_view, exec, median, same_rows};
 use super::report::{fmt_rate, fmt_ratio, fmt_rounds, fmt_secs, verdict, Line, Report, Verdict};
-use super::{ctx, tether_ctx, Env, PgResult, FLUSH_TIMEOUT};
+use super::{ctx, Env, PgResult};
 
 const CAS: &str = "UPDATE w SET v = $1::text::int WHERE id = $2::text::int AND xmin::text = $3 \
                    RETURNING xmin::text";
@@ -133,53 +134,17 @@ pub async fn run(env: &Env, report: &mut Report) -> PgResult<bool> {
         value_base += 1_000_000;
         let (local, mut session) = env.tether(&db)?;
         create_view(&local, &mut session, "w").await?;
-        let update = session
-            .prepare("UPDATE w SET v = $1 WHERE id = $2")
-            .map_err(tether_ctx("preparing the view UPDATE"))?;
-        let mut events = local.sync_events();
-        let counter = tokio::spawn(async move {
-            let (mut applied, mut other) = (0usize, Vec::new());
-            while applied + other.len() < n {
-                match events.next().await {
-                    Some(SyncEvent::Applied { .. }) => applied += 1,
-                    Some(e @ (SyncEvent::Conflict { .. } | SyncEvent::Rejected { .. })) => {
-                        other.push(e.to_string())
-                    }
-                    Some(_) => {}
-                    None => break,
-                }
-            }
-            (applied, other, Instant::now())
-        });
-        let start = Instant::now();
-        for id in 1..=n as i32 {
-            let result = session
-                .execute_prepared(&update, &[Value::Int32(value_base + id), Value::Int32(id)])
-                .await
-                .map_err(tether_ctx("UPDATE through the view"))?;
-            if result.rows_affected() != 1 {
-                return Err(format!("UPDATE of id {id} through the view changed no row"));
-            }
-        }
-        tether_local.push(start.elapsed().as_secs_f64());
-        let (applied, other, last) = tokio::time::timeout(FLUSH_TIMEOUT, counter)
+        let writes = write_through_view(&local, &mut session, "w", n, value_base).await?;
+        tether.push(writes.resolved);
+        tether_local.push(writes.local);
+        tether_flush.push(writes.flushed);
+        let written: i64 = client
+            .query_one("SELECT count(*) FROM w WHERE v = $1 + id", &[&value_base])
             .await
-            .map_err(|_| format!("the write attempts were not resolved within {FLUSH_TIMEOUT:?}"))?
-            .map_err(ctx("event counter"))?;
-        tether.push(last.duration_since(start).as_secs_f64());
-        local
-            .flush(FLUSH_TIMEOUT)
-            .await
-            .map_err(tether_ctx("flushing the writes"))?;
-        tether_flush.push(start.elapsed().as_secs_f64());
-        if applied != n || !other.is_empty() {
-            report.detail(format!(
-                "3. tether: {applied} of {n} writes applied; first other outcome: {}",
-                other.first().map_or("none", String::as_str)
-            ));
-            verified = false;
-        }
-        verified &= check(&client, &mut session, report, n, value_base, round).await?;
+            .map_err(ctx("checking the origin"))?
+            .get(0);
+        let same = same_rows(&client, &mut session, "w", false).await;
+        verified &= check_writes(&mut session, report, &writes, n, round, written, same).await?;
         drop_view(&mut session, "w").await?;
         drop(session);
         drop(local);
@@ -252,63 +217,4 @@ async fn xmins(client: &Client) -> PgResult<Vec<(i32, String)>> {
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect())
-}
-
-/// The attempts all applied, the origin holds the written values, the view the origin's rows.
-async fn check(
-    client: &Client,
-    session: &mut tether::Session,
-    report: &mut Report,
-    n: usize,
-    value_base: i32,
-    round: usize,
-) -> PgResult<bool> {
-    let mut ok = true;
-    let statuses = session
-        .execute(
-            "SELECT status, count(*) FROM tether.write_attempts GROUP BY status ORDER BY status",
-            &[],
-        )
-        .await
-        .map_err(tether_ctx("reading tether.write_attempts"))?;
-    let statuses: Vec<String> = statuses
-        .rows
-        .iter()
-        .map(|r| {
-            r.values()
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("=")
-        })
-        .collect();
-    if statuses != [format!("applied={n}")] {
-        report.detail(format!(
-            "3. tether.write_attempts: {} (expected applied={n})",
-            statuses.join(", ")
-        ));
-        ok = false;
-    }
-    let written: i64 = client
-        .query_one("SELECT count(*) FROM w WHERE v = $1 + id", &[&value_base])
-        .await
-        .map_err(ctx("checking the origin"))?
-        .get(0);
-    if written != n as i64 {
-        report.detail(format!(
-            "3. the origin holds {written} of the {n} values written through the view"
-        ));
-        ok = false;
-    }
-    match same_rows(client, session, "w", false).await {
-        Ok(described) if round == 1 => report.detail(format!(
-            "3. after the writes: {n} attempts applied, origin updated, view = origin ({described})"
-        )),
-        Ok(_) => {}
-        Err(e) => {
-            report.detail(format!("3. {e}"));
-            ok = false;
-        }
-    }
-    Ok(ok)
 }
