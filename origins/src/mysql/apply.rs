@@ -3,11 +3,18 @@
 //!
 //! There is no RETURNING: an UPDATE or DELETE applied when its affected-row count is 1 (the
 //! connection uses CLIENT_FOUND_ROWS, so an update that changes nothing still counts as
-//! matched), and the version it produced is read back with a SELECT in the same transaction.
+//! matched). The version an UPDATE produced is its base + 1 (it sets `ver = ver + 1` where
+//! `ver` had the base); an INSERT's is read back with a SELECT in the same transaction.
 //! An INSERT is plain; a duplicate primary key (error 1062 with the key's row present) is a
 //! `duplicate_key` conflict, any other constraint error a rejection. Deadlocks and lock wait
 //! timeouts rerun the batch; a lost connection leaves it pending. Also plain SQL for
 //! `execute`.
+//!
+//! Round trips of a batch: one opens the transaction (`SET TRANSACTION ISOLATION LEVEL READ
+//! COMMITTED; START TRANSACTION`), one per statement and one per version read back, and one
+//! commits and reads the binlog position the view waits for (`COMMIT; SHOW MASTER STATUS`). A
+//! batch of one write that needs no read-back (the common case: one local UPDATE) runs in
+//! autocommit instead: the statement, then `SHOW MASTER STATUS`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,7 +31,7 @@ use tether_engine::sync::{
 use tether_engine::{Column, CommandTag, DataType, QueryResult, Row as TetherRow, Value};
 
 use super::error::{codes, MySqlError};
-use super::origin::{binlog_status, Inner, TableInfo};
+use super::origin::{binlog_status, commit_with_status, Inner, TableInfo};
 use super::snapshot::quote;
 use super::types::{from_sql, to_param, ColumnKind};
 
@@ -148,9 +155,17 @@ async fn run_batch(
     style: &MySql,
     writes: &[OriginWrite],
 ) -> Result<BatchOutcome, MySqlError> {
-    conn.query_drop("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-        .await?;
-    conn.query_drop("START TRANSACTION").await?;
+    // A lone write whose new version is known without reading it back is atomic by itself:
+    // it runs in autocommit, with no transaction to open or commit.
+    let autocommit = match writes {
+        [write] => known_new_version(write, effective_base(write, &[]).as_deref()).is_some(),
+        _ => false,
+    };
+    if !autocommit {
+        // One round trip (the connection allows several statements per query).
+        conn.query_drop("SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION")
+            .await?;
+    }
     let mut outcomes = Vec::with_capacity(writes.len());
     let mut produced: Vec<(&OriginWrite, Option<String>)> = Vec::new();
     for write in writes {
@@ -161,17 +176,24 @@ async fn run_batch(
         }
         outcomes.push(outcome);
         if !applied {
-            conn.query_drop("ROLLBACK").await?;
+            if !autocommit {
+                conn.query_drop("ROLLBACK").await?;
+            }
             return Ok(BatchOutcome {
                 outcomes: all_or_nothing(outcomes, writes.len()),
                 commit_position: None,
             });
         }
     }
-    conn.query_drop("COMMIT").await?;
-    // At or after our commit: the view has the echo once it reaches it. Without the privilege
-    // to read it, the outcome carries no position.
-    let commit_position: Option<Position> = match binlog_status(conn).await {
+    // The position right after our commit (read in the COMMIT's round trip, or after the
+    // autocommit statement): the view has the echo once it reaches it. Without the privilege to
+    // read it, the outcome carries no position.
+    let status = if autocommit {
+        binlog_status(conn).await
+    } else {
+        commit_with_status(conn).await?
+    };
+    let commit_position: Option<Position> = match status {
         Ok(position) => position.map(|p| p.to_position()),
         Err(e) if e.is_connection_loss() => return Err(e),
         Err(_) => None,
@@ -230,12 +252,35 @@ async fn apply_one(
             origin_row: current,
         });
     }
-    let new_version = match (&write.op, &write.version) {
-        (WriteOp::Delete, _) | (_, VersionCheck::None) => None,
-        (_, VersionCheck::Column(column)) => current_version(conn, style, write, column).await?,
-        (_, VersionCheck::System) => None,
+    let new_version = match (known_new_version(write, base.as_deref()), &write.version) {
+        (Some(version), _) => version,
+        (None, VersionCheck::Column(column)) => current_version(conn, style, write, column).await?,
+        (None, _) => None,
     };
     Ok(WriteOutcome::Applied { new_version })
+}
+
+/// The version an applied write produced, when it is known without reading the row back:
+/// `Some(None)` for deletes and writes without a version column; `Some(Some(base + 1))` for an
+/// UPDATE that compared its version column with `base`, since its statement sets
+/// `ver = ver + 1` on the row that had `base`. `None` when it must be read: an INSERT with a
+/// version column (the row's default or the written value), or a base that is missing or not an
+/// integer, or an UPDATE that also writes the version column. (A BEFORE UPDATE trigger that rewrites the version column makes `base + 1` wrong;
+/// the next write through the view that builds on it then conflicts, and the view takes the
+/// row's real version from the echo: never a lost update.)
+fn known_new_version(write: &OriginWrite, base: Option<&str>) -> Option<Option<String>> {
+    match (&write.op, &write.version) {
+        (WriteOp::Delete, _) | (_, VersionCheck::None) | (_, VersionCheck::System) => Some(None),
+        (WriteOp::Update, VersionCheck::Column(column)) => {
+            if write.values.iter().any(|(c, _)| c == column) {
+                // `ver = ?` first, then `ver = ver + 1` of that value.
+                return None;
+            }
+            let base: i64 = base?.trim().parse().ok()?;
+            Some(Some(base.checked_add(1)?.to_string()))
+        }
+        (WriteOp::Insert, VersionCheck::Column(_)) => None,
+    }
 }
 
 /// The origin's row for a write's key (column name, value), read in the batch's transaction.
@@ -355,4 +400,64 @@ async fn run_sql(conn: &mut Conn, sql: &str) -> Result<Vec<QueryResult>, MySqlEr
         }
     }
     Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(op: WriteOp, values: &[&str], base: Option<&str>) -> OriginWrite {
+        OriginWrite {
+            table: OriginTableName {
+                schema: "shop".into(),
+                name: "items".into(),
+            },
+            op,
+            key: vec![("id".into(), Value::Int32(1))],
+            values: values
+                .iter()
+                .map(|c| (c.to_string(), Value::Int32(7)))
+                .collect(),
+            version: VersionCheck::Column("ver".into()),
+            base_version: base.map(str::to_string),
+            base_row: None,
+            follows_previous: false,
+        }
+    }
+
+    #[test]
+    fn an_update_with_a_version_column_produces_base_plus_one() {
+        let update = write(WriteOp::Update, &["name"], Some("41"));
+        assert_eq!(
+            known_new_version(&update, Some("41")),
+            Some(Some("42".into()))
+        );
+    }
+
+    #[test]
+    fn versions_that_must_be_read_back() {
+        // The statement sets `ver = ?` first, then `ver = ver + 1` of that value.
+        let writes_version = write(WriteOp::Update, &["name", "ver"], Some("41"));
+        assert_eq!(known_new_version(&writes_version, Some("41")), None);
+        // No base: no version condition, so the row's version is unknown.
+        let update = write(WriteOp::Update, &["name"], None);
+        assert_eq!(known_new_version(&update, None), None);
+        assert_eq!(known_new_version(&update, Some("not a number")), None);
+        assert_eq!(
+            known_new_version(&update, Some(&i64::MAX.to_string())),
+            None
+        );
+        // An insert's version is the column's default or the written value.
+        let insert = write(WriteOp::Insert, &["id", "name"], None);
+        assert_eq!(known_new_version(&insert, None), None);
+    }
+
+    #[test]
+    fn deletes_and_last_writer_wins_produce_no_version() {
+        let delete = write(WriteOp::Delete, &[], Some("3"));
+        assert_eq!(known_new_version(&delete, Some("3")), Some(None));
+        let mut unversioned = write(WriteOp::Update, &["name"], None);
+        unversioned.version = VersionCheck::None;
+        assert_eq!(known_new_version(&unversioned, None), Some(None));
+    }
 }

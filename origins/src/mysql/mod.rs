@@ -31,6 +31,9 @@ mod types;
 pub use error::MySqlError;
 pub use origin::MySqlOrigin;
 pub use position::BinlogPosition;
+/// The next event of a mysql_async binlog stream, without a `futures` extension trait (for
+/// tools and benchmarks that read a binlog themselves).
+pub use stream::next_binlog_event;
 
 /// The driver this origin uses, for building [`mysql_async::Opts`] for
 /// [`MySqlOrigin::from_opts`] (and for tests that talk to the origin directly).

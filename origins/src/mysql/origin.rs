@@ -203,11 +203,48 @@ pub(super) async fn binlog_status(conn: &mut Conn) -> Result<Option<BinlogPositi
     let rows: Vec<mysql_async::Row> = match conn.query("SHOW MASTER STATUS").await {
         Ok(rows) => rows,
         // MySQL 8.4 removed SHOW MASTER STATUS (a syntax error there).
-        Err(mysql_async::Error::Server(e)) if e.code == 1064 => {
+        Err(mysql_async::Error::Server(e)) if e.code == SYNTAX_ERROR => {
             conn.query("SHOW BINARY LOG STATUS").await?
         }
         Err(e) => return Err(e.into()),
     };
+    status_position(&rows)
+}
+
+/// MySQL's syntax error: what `SHOW MASTER STATUS` gets on MySQL 8.4.
+const SYNTAX_ERROR: u16 = 1064;
+
+/// `COMMIT`, then the binlog position after it, in one round trip (`COMMIT; SHOW MASTER
+/// STATUS`). The outer error is the COMMIT's (the transaction did not commit); the inner
+/// result is the position's (the transaction committed either way). On a server without
+/// `SHOW MASTER STATUS` the position is asked again through [`binlog_status`].
+pub(super) async fn commit_with_status(
+    conn: &mut Conn,
+) -> Result<Result<Option<BinlogPosition>, MySqlError>, MySqlError> {
+    // The first response is the COMMIT's: an error there means it failed, and the server runs
+    // nothing after it.
+    let mut result = conn.query_iter("COMMIT; SHOW MASTER STATUS").await?;
+    let mut status: Result<Vec<mysql_async::Row>, mysql_async::Error> = Ok(Vec::new());
+    while !result.is_empty() {
+        match result.collect::<mysql_async::Row>().await {
+            Ok(rows) if rows.is_empty() => {}
+            Ok(rows) => status = Ok(rows),
+            Err(e) => {
+                status = Err(e);
+                break;
+            }
+        }
+    }
+    drop(result);
+    Ok(match status {
+        Ok(rows) => status_position(&rows),
+        Err(mysql_async::Error::Server(e)) if e.code == SYNTAX_ERROR => binlog_status(conn).await,
+        Err(e) => Err(e.into()),
+    })
+}
+
+/// The position in the rows of `SHOW MASTER STATUS` (none: the binary log is off).
+fn status_position(rows: &[mysql_async::Row]) -> Result<Option<BinlogPosition>, MySqlError> {
     let Some(row) = rows.first() else {
         return Ok(None);
     };
