@@ -8,12 +8,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
+use tokio::task::JoinSet;
+
 use super::attempts::{self, AttemptStatus, Resolution};
 use super::commit::settle;
 use super::events::SyncEvent;
 use super::origin::{BatchOutcome, OriginError, OriginWrite, WriteOp, WriteOutcome};
 use super::rows;
-use super::runtime::PendingAttempt;
+use super::runtime::{DispatchedBatch, PendingAttempt};
 use super::view_sync::ViewSync;
 use crate::api::Shared;
 use crate::catalog::Table;
@@ -32,81 +34,165 @@ pub(crate) fn ensure_started(shared: &Arc<Shared>) {
 }
 
 async fn run(weak: Weak<Shared>) {
+    let mut sending: JoinSet<Sent> = JoinSet::new();
+    // The batch each sending task carries (to recover it should the task panic).
+    let mut tasks: HashMap<tokio::task::Id, (String, u64)> = HashMap::new();
+    let mut in_flight: HashMap<String, usize> = HashMap::new();
+    let mut finished = Vec::new();
     loop {
         let Some(shared) = weak.upgrade() else { return };
-        let wake_notify = shared.sync.wake_dispatcher.clone();
-        match shared.sync.next_batch(Instant::now()) {
-            Ok(index) => {
-                dispatch(&shared, index).await;
-                continue;
-            }
-            Err(due) => {
-                drop(shared);
-                let wait = due.map_or(Duration::from_secs(3600), |d| {
-                    d.saturating_duration_since(Instant::now())
-                });
-                tokio::select! {
-                    _ = wake_notify.notified() => {}
-                    _ = tokio::time::sleep(wait) => {}
+        // Conclude every batch whose answer is in, together.
+        while let Some(done) = sending.try_join_next_with_id() {
+            finished.push(done);
+        }
+        if !finished.is_empty() {
+            let mut sent = Vec::new();
+            for done in finished.drain(..) {
+                let (id, done) = match done {
+                    Ok((id, sent)) => (id, Ok(sent)),
+                    Err(e) => (e.id(), Err(e)),
+                };
+                let Some((origin, local_txn)) = tasks.remove(&id) else {
+                    continue;
+                };
+                if let Some(count) = in_flight.get_mut(&origin) {
+                    *count = count.saturating_sub(1);
                 }
+                match done {
+                    Ok(done) => sent.push(done),
+                    Err(e) => {
+                        let attempts = shared
+                            .sync
+                            .outbox
+                            .lock()
+                            .iter()
+                            .find(|b| b.local_txn == local_txn && b.origin == origin)
+                            .map(|b| b.attempts.clone())
+                            .unwrap_or_default();
+                        let error = format!("sending to origin {origin} failed: {e}");
+                        retry_later(&shared, &origin, local_txn, &attempts, &error);
+                    }
+                }
+            }
+            conclude(&shared, sent);
+            shared.sync.progress.notify_waiters();
+        }
+        // Start every batch that may start.
+        let due = loop {
+            let has_room = |origin: &str| {
+                let limit = shared
+                    .sync
+                    .origin(origin)
+                    .map_or(1, |o| o.max_in_flight().max(1));
+                in_flight.get(origin).copied().unwrap_or(0) < limit
+            };
+            if !sending.is_empty() && !in_flight.keys().any(|o| has_room(o)) {
+                break None;
+            }
+            match shared.sync.take_batch(Instant::now(), has_room) {
+                Ok(batch) => {
+                    *in_flight.entry(batch.origin.clone()).or_default() += 1;
+                    let carried = (batch.origin.clone(), batch.local_txn);
+                    let task = sending.spawn(send(shared.clone(), batch));
+                    tasks.insert(task.id(), carried);
+                }
+                Err(due) => break due,
+            }
+        };
+        let wake_notify = shared.sync.wake_dispatcher.clone();
+        drop(shared);
+        let wait = due.map_or(Duration::from_secs(3600), |d| {
+            d.saturating_duration_since(Instant::now())
+        });
+        tokio::select! {
+            _ = wake_notify.notified() => {}
+            _ = tokio::time::sleep(wait) => {}
+            Some(done) = sending.join_next_with_id(), if !sending.is_empty() => {
+                finished.push(done);
             }
         }
     }
 }
 
-/// Sends the batch at `index` and records its outcome.
-async fn dispatch(shared: &Arc<Shared>, index: usize) {
-    let (origin_name, attempts, local_txn) = {
-        let outbox = shared.sync.outbox.lock();
-        let Some(batch) = outbox.get(index) else {
-            return;
-        };
-        (
-            batch.origin.clone(),
-            batch.attempts.clone(),
-            batch.local_txn,
-        )
-    };
-    let writes = prepare_writes(shared, &attempts);
-    let outcome = match shared.sync.origin(&origin_name) {
+/// A batch that was sent, and what the origin answered.
+struct Sent {
+    batch: DispatchedBatch,
+    writes: Vec<OriginWrite>,
+    outcome: Result<BatchOutcome, OriginError>,
+}
+
+/// Sends one batch to its origin.
+async fn send(shared: Arc<Shared>, batch: DispatchedBatch) -> Sent {
+    let writes = prepare_writes(&shared, &batch.attempts);
+    let origin = shared.sync.origin(&batch.origin);
+    drop(shared);
+    let outcome = match origin {
         Some(origin) => origin.apply(&writes).await,
         None => Err(OriginError::Unavailable(format!(
-            "origin {origin_name} is not registered"
+            "origin {} is not registered",
+            batch.origin
         ))),
     };
-    match outcome {
-        Ok(outcome) if outcome.outcomes.len() == attempts.len() => {
-            connected(shared, &origin_name);
-            record(shared, &attempts, &writes, &outcome);
-            remove_batch(shared, local_txn, &origin_name);
-        }
-        Ok(outcome) => {
-            let error = format!(
-                "origin {origin_name} answered {} outcomes for {} writes",
-                outcome.outcomes.len(),
-                attempts.len()
-            );
-            retry_later(shared, &origin_name, local_txn, &attempts, &error);
-        }
-        Err(e) if e.is_transient() => {
-            disconnected(shared, &origin_name, &e.to_string());
-            retry_later(shared, &origin_name, local_txn, &attempts, &e.to_string());
-        }
-        Err(e) => {
-            let rejected = BatchOutcome {
-                outcomes: attempts
-                    .iter()
-                    .map(|_| WriteOutcome::Rejected {
-                        error: e.to_string(),
-                    })
-                    .collect(),
-                commit_position: None,
-            };
-            record(shared, &attempts, &writes, &rejected);
-            remove_batch(shared, local_txn, &origin_name);
+    Sent {
+        batch,
+        writes,
+        outcome,
+    }
+}
+
+/// Records the outcomes of sent batches (all answered ones in one local transaction) and
+/// removes them from the outbox; batches the origin could not take stay, for a retry.
+fn conclude(shared: &Shared, sent: Vec<Sent>) {
+    let mut answered: Vec<(Vec<PendingAttempt>, Vec<OriginWrite>, BatchOutcome)> = Vec::new();
+    let mut done: Vec<(u64, String)> = Vec::new();
+    for Sent {
+        batch,
+        writes,
+        outcome,
+    } in sent
+    {
+        let DispatchedBatch {
+            origin,
+            local_txn,
+            attempts,
+        } = batch;
+        match outcome {
+            Ok(outcome) if outcome.outcomes.len() == attempts.len() => {
+                connected(shared, &origin);
+                answered.push((attempts, writes, outcome));
+                done.push((local_txn, origin));
+            }
+            Ok(outcome) => {
+                let error = format!(
+                    "origin {origin} answered {} outcomes for {} writes",
+                    outcome.outcomes.len(),
+                    attempts.len()
+                );
+                retry_later(shared, &origin, local_txn, &attempts, &error);
+            }
+            Err(e) if e.is_transient() => {
+                disconnected(shared, &origin, &e.to_string());
+                retry_later(shared, &origin, local_txn, &attempts, &e.to_string());
+            }
+            Err(e) => {
+                let rejected = BatchOutcome {
+                    outcomes: attempts
+                        .iter()
+                        .map(|_| WriteOutcome::Rejected {
+                            error: e.to_string(),
+                        })
+                        .collect(),
+                    commit_position: None,
+                };
+                answered.push((attempts, writes, rejected));
+                done.push((local_txn, origin));
+            }
         }
     }
-    shared.sync.progress.notify_waiters();
+    if !answered.is_empty() {
+        record(shared, &answered);
+    }
+    remove_batches(shared, &done);
 }
 
 /// The batch's writes with bases rebased onto our own applied writes, and later writes to a
@@ -138,26 +224,34 @@ fn prepare_writes(shared: &Shared, attempts: &[PendingAttempt]) -> Vec<OriginWri
         .collect()
 }
 
-/// Records a batch's outcomes, settles staged rows and records rebase chains, in one local
+/// A sent batch's attempts, the writes sent for them, and the origin's answer.
+type Answered = (Vec<PendingAttempt>, Vec<OriginWrite>, BatchOutcome);
+
+/// Records batches' outcomes, settles staged rows and records rebase chains, in one local
 /// transaction under the locks of the views involved; then emits the events.
-fn record(
-    shared: &Shared,
-    attempts: &[PendingAttempt],
-    writes: &[OriginWrite],
-    outcome: &BatchOutcome,
-) {
-    let mut views: Vec<Arc<ViewSync>> = attempts.iter().map(|a| a.view.clone()).collect();
+fn record(shared: &Shared, answered: &[Answered]) {
+    let mut views: Vec<Arc<ViewSync>> = answered
+        .iter()
+        .flat_map(|(attempts, _, _)| attempts.iter().map(|a| a.view.clone()))
+        .collect();
     views.sort_by_key(|v| v.table.id);
     views.dedup_by_key(|v| v.table.id);
     let mut guards: Vec<_> = views.iter().map(|v| v.staging.lock()).collect();
-    let commit_ordinal = outcome.commit_position.as_ref().map(|p| p.ordinal);
     let mut txn = shared.txns.begin();
     let mut events = Vec::new();
+    let each = answered.iter().flat_map(|(attempts, writes, outcome)| {
+        attempts
+            .iter()
+            .zip(writes)
+            .zip(&outcome.outcomes)
+            .map(move |((attempt, write), result)| (attempt, write, result, outcome))
+    });
     let result = (|| -> Result<()> {
         let table = attempts_table(shared)?;
         let def = table.def();
-        for ((attempt, write), result) in attempts.iter().zip(writes).zip(&outcome.outcomes) {
-            let (resolution, event) = resolve(attempt, write, result, attempts);
+        for (attempt, write, result, outcome) in each {
+            let commit_ordinal = outcome.commit_position.as_ref().map(|p| p.ordinal);
+            let (resolution, event) = resolve(attempt, write, result);
             let key: Key = Box::new([Value::Int64(attempt.id)]);
             if let Some(current) = rows::visible(&table, &key, &txn) {
                 let row = attempts::resolved_row(rows::values_of(&def, &current), &resolution);
@@ -217,8 +311,9 @@ fn record(
             crate::api::rollback_transaction(shared, txn);
             drop(guards);
             shared.sync.events.emit(SyncEvent::OriginDisconnected {
-                origin: attempts
+                origin: answered
                     .first()
+                    .and_then(|(attempts, _, _)| attempts.first())
                     .map(|a| a.view.spec.origin.clone())
                     .unwrap_or_default(),
                 error: format!("recording write outcomes failed: {e}"),
@@ -273,7 +368,6 @@ fn resolve<'a>(
     attempt: &'a PendingAttempt,
     write: &'a OriginWrite,
     result: &'a WriteOutcome,
-    batch: &[PendingAttempt],
 ) -> (Resolution<'a>, SyncEvent) {
     let view = attempt.view.name.clone();
     let key = attempt.key_json.clone();
@@ -335,28 +429,25 @@ fn resolve<'a>(
                 error: error.clone(),
             },
         ),
-        WriteOutcome::RolledBack => {
-            let _ = batch;
-            (
-                Resolution {
-                    status: AttemptStatus::Conflicted,
-                    base_version: base,
-                    new_version: None,
-                    conflict: None,
-                    origin_row: None,
-                    error: Some("rolled back: another write of the same transaction failed"),
-                },
-                SyncEvent::Conflict {
-                    attempt: attempt.id,
-                    view,
-                    key,
-                    kind: "rolled_back".into(),
-                    base_row: attempt.base_row.clone(),
-                    written_row: attempt.written_row.clone(),
-                    origin_row: None,
-                },
-            )
-        }
+        WriteOutcome::RolledBack => (
+            Resolution {
+                status: AttemptStatus::Conflicted,
+                base_version: base,
+                new_version: None,
+                conflict: None,
+                origin_row: None,
+                error: Some("rolled back: another write of the same transaction failed"),
+            },
+            SyncEvent::Conflict {
+                attempt: attempt.id,
+                view,
+                key,
+                kind: "rolled_back".into(),
+                base_row: attempt.base_row.clone(),
+                written_row: attempt.written_row.clone(),
+                origin_row: None,
+            },
+        ),
     }
 }
 
@@ -380,6 +471,7 @@ fn retry_later(
         else {
             return;
         };
+        batch.in_flight = false;
         batch.tries += 1;
         let delay = Duration::from_millis((50u64 << batch.tries.min(7)).min(5_000));
         batch.next_try = Instant::now() + delay;
@@ -417,14 +509,25 @@ fn retry_later(
     let _ = tries;
 }
 
-fn remove_batch(shared: &Shared, local_txn: u64, origin: &str) {
-    let mut outbox = shared.sync.outbox.lock();
-    if let Some(index) = outbox
-        .iter()
-        .position(|b| b.local_txn == local_txn && b.origin == origin)
-    {
-        outbox.remove(index);
+/// Removes resolved batches (by local transaction and origin) from the outbox.
+fn remove_batches(shared: &Shared, done: &[(u64, String)]) {
+    if done.is_empty() {
+        return;
     }
+    let mut outbox = shared.sync.outbox.lock();
+    if let [(local_txn, origin)] = done {
+        // The common case: one batch, usually at the front.
+        if let Some(index) = outbox
+            .iter()
+            .position(|b| b.local_txn == *local_txn && &b.origin == origin)
+        {
+            outbox.remove(index);
+        }
+        return;
+    }
+    let done: std::collections::HashSet<(u64, &str)> =
+        done.iter().map(|(t, o)| (*t, o.as_str())).collect();
+    outbox.retain(|b| !done.contains(&(b.local_txn, b.origin.as_str())));
 }
 
 /// Records that `origin` answers again (an event if it did not before).

@@ -320,6 +320,13 @@ pub trait Origin: Send + Sync + 'static {
         writes: &'a [OriginWrite],
     ) -> BoxFuture<'a, Result<BatchOutcome, OriginError>>;
 
+    /// How many batches the dispatcher may have in [`Origin::apply`] at once. Batches in flight
+    /// together never share a row (per-row order is kept); an origin that can pipeline
+    /// statements says more than one. The default is one batch at a time.
+    fn max_in_flight(&self) -> usize {
+        1
+    }
+
     /// Runs plain SQL on the origin (one or more statements) and returns their results.
     fn execute<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<Vec<QueryResult>, OriginError>>;
 

@@ -43,6 +43,8 @@ pub struct PendingBatch {
     pub attempts: Vec<PendingAttempt>,
     pub tries: u32,
     pub next_try: Instant,
+    /// The dispatcher is sending it now.
+    pub in_flight: bool,
 }
 
 impl PendingBatch {
@@ -143,6 +145,7 @@ impl SyncRuntime {
                     attempts,
                     tries: 0,
                     next_try: Instant::now(),
+                    in_flight: false,
                 },
             );
         }
@@ -150,22 +153,46 @@ impl SyncRuntime {
         self.wake_dispatcher.notify_one();
     }
 
-    /// The first batch that may be sent now: not paused, due, and touching no key an earlier
-    /// unresolved batch touches (per-key order). Returns its index, or the earliest due time.
-    pub fn next_batch(&self, now: Instant) -> Result<usize, Option<Instant>> {
-        let outbox = self.outbox.lock();
+    /// Takes the first batch that may be sent now — not in flight, not paused, due, its origin
+    /// has room (`may_start`), and touching no key an earlier unresolved batch touches (per-key
+    /// order) — and marks it in flight. Otherwise returns the earliest time a batch waiting for
+    /// its retry is due.
+    pub fn take_batch(
+        &self,
+        now: Instant,
+        may_start: impl Fn(&str) -> bool,
+    ) -> Result<DispatchedBatch, Option<Instant>> {
+        let mut outbox = self.outbox.lock();
         let mut blocked: Vec<(TableId, &Key)> = Vec::new();
         let mut earliest: Option<Instant> = None;
+        let mut chosen = None;
         for (index, batch) in outbox.iter().enumerate() {
-            let eligible = !batch.paused() && !batch.touches(&blocked);
-            if eligible && batch.next_try <= now {
-                return Ok(index);
+            let eligible = !batch.in_flight && !batch.paused() && !batch.touches(&blocked);
+            if eligible && batch.next_try <= now && may_start(&batch.origin) {
+                chosen = Some(index);
+                break;
             }
-            if eligible {
+            if eligible && batch.next_try > now {
                 earliest = Some(earliest.map_or(batch.next_try, |e| e.min(batch.next_try)));
             }
             blocked.extend(batch.attempts.iter().map(|a| (a.view.table.id, &a.key)));
         }
-        Err(earliest)
+        let Some(batch) = chosen.and_then(|index| outbox.get_mut(index)) else {
+            return Err(earliest);
+        };
+        batch.in_flight = true;
+        Ok(DispatchedBatch {
+            origin: batch.origin.clone(),
+            local_txn: batch.local_txn,
+            attempts: batch.attempts.clone(),
+        })
     }
+}
+
+/// A batch the dispatcher took from the outbox to send.
+#[derive(Debug)]
+pub struct DispatchedBatch {
+    pub origin: String,
+    pub local_txn: u64,
+    pub attempts: Vec<PendingAttempt>,
 }

@@ -385,16 +385,19 @@ struct LaggingOrigin {
     allowance: Arc<AtomicUsize>,
     released: Arc<Notify>,
     sends_held: Arc<AtomicBool>,
+    /// Write batches the dispatcher may have in flight at once (pipelined write-back).
+    in_flight: usize,
 }
 
 impl LaggingOrigin {
-    fn new(inner: TetherOrigin) -> LaggingOrigin {
+    fn new(inner: TetherOrigin, in_flight: usize) -> LaggingOrigin {
         LaggingOrigin {
             inner,
             held: Arc::default(),
             allowance: Arc::default(),
             released: Arc::default(),
             sends_held: Arc::default(),
+            in_flight,
         }
     }
 
@@ -504,6 +507,10 @@ impl Origin for LaggingOrigin {
             return Box::pin(async { Err(OriginError::Unavailable("write-back is held".into())) });
         }
         self.inner.apply(writes)
+    }
+
+    fn max_in_flight(&self) -> usize {
+        self.in_flight
     }
 
     fn execute<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<Vec<QueryResult>, OriginError>> {
@@ -651,9 +658,11 @@ impl World {
             .map_err(|e| sql_err("origin rows", e))?;
         let origin = TetherOrigin::new(origin_db.clone());
         let mut replicas = Vec::new();
-        for &config in configs {
+        for (index, &config) in configs.iter().enumerate() {
             let db = Database::open_in_memory();
-            let link = LaggingOrigin::new(origin.clone());
+            // The first replica sends one batch at a time, the others pipeline.
+            let in_flight = if index == 0 { 1 } else { 4 };
+            let link = LaggingOrigin::new(origin.clone(), in_flight);
             db.register_origin(ORIGIN, Arc::new(link.clone()))
                 .map_err(|e| sql_err("register_origin", e))?;
             let mut session = db.connect();

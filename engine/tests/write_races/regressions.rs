@@ -514,7 +514,7 @@ async fn lagging_replica(config: ReplicaConfig) -> (Database, Database, LaggingO
          INSERT INTO t VALUES (1, 10, 1), (2, 20, 1), (3, 30, 1);",
     )
     .await;
-    let link = LaggingOrigin::new(TetherOrigin::new(origin_db.clone()));
+    let link = LaggingOrigin::new(TetherOrigin::new(origin_db.clone()), 1);
     let replica = Database::open_in_memory();
     replica
         .register_origin(ORIGIN, Arc::new(link.clone()))

@@ -3,6 +3,11 @@
 //! version. A mismatch whose row still holds the values the client saw is only a stale xid
 //! token (rows written in a subtransaction): the write is retried once with the row's real
 //! `xmin` instead of being called a conflict. Also plain SQL for `execute`.
+//!
+//! Batches share one write-back connection. A single-write batch needs no transaction block
+//! (its statement is its own transaction), so up to [`MAX_IN_FLIGHT`] of them run at once and
+//! tokio-postgres pipelines their statements; a batch with a transaction block has the
+//! connection to itself.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,8 +29,26 @@ use super::origin::{lsn_position, Inner, TableInfo};
 use super::pgoutput::parse_lsn;
 use super::types::{value_from_text, value_to_text};
 
-/// Prepared statements of the SQL connection, by text (cleared when it reconnects).
-pub type StatementCache = parking_lot::Mutex<HashMap<String, tokio_postgres::Statement>>;
+/// Prepared statements of a connection, by text.
+type StatementCache = parking_lot::Mutex<HashMap<String, tokio_postgres::Statement>>;
+
+/// How many batches the dispatcher may have in flight on the write-back connection.
+pub const MAX_IN_FLIGHT: usize = 64;
+
+/// The write-back connection and the statements prepared on it.
+pub struct WriteConnection {
+    pub client: Client,
+    statements: StatementCache,
+}
+
+impl WriteConnection {
+    pub fn new(client: Client) -> WriteConnection {
+        WriteConnection {
+            client,
+            statements: StatementCache::default(),
+        }
+    }
+}
 
 /// How many prepared statements are kept before the cache starts over.
 const STATEMENT_CACHE_SIZE: usize = 256;
@@ -88,21 +111,27 @@ pub async fn apply_batch(
         }
     }
     let style = PgSql { tables };
+    // A transaction block must not share the connection with other batches' statements.
+    let block = writes.len() > 1;
     for _ in 0..SERIALIZATION_RETRIES {
-        let guard = inner.client().await?;
-        let Some(client) = guard.as_ref() else {
-            return Err(OriginError::Unavailable("no connection".into()));
-        };
-        match run_batch(client, &inner.statements, &style, writes).await {
+        let _shared;
+        let _exclusive;
+        if block {
+            _exclusive = inner.writer_block.write().await;
+        } else {
+            _shared = inner.writer_block.read().await;
+        }
+        let connection = inner.writer().await?;
+        match run_batch(&connection, &style, writes, block).await {
             Ok(outcome) => return Ok(outcome),
             Err(e) if matches!(e.sqlstate(), Some("40001" | "40P01")) => {
-                let _ = client.batch_execute("ROLLBACK").await;
+                if block {
+                    let _ = connection.client.batch_execute("ROLLBACK").await;
+                }
             }
             Err(e) => {
-                let lost = e.is_connection_loss();
-                drop(guard);
-                if lost {
-                    inner.drop_client().await;
+                if e.is_connection_loss() {
+                    inner.drop_writer(&connection).await;
                 }
                 return Err(e.into());
             }
@@ -114,27 +143,19 @@ pub async fn apply_batch(
 }
 
 async fn run_batch(
-    client: &Client,
-    cache: &StatementCache,
+    connection: &WriteConnection,
     style: &PgSql,
     writes: &[OriginWrite],
+    block: bool,
 ) -> Result<BatchOutcome, PgError> {
-    // One write needs no transaction block: its statement is its own transaction.
-    let block = writes.len() > 1;
+    let client = &connection.client;
     if block {
         client.batch_execute("BEGIN").await?;
     }
     let mut outcomes = Vec::with_capacity(writes.len());
     let mut produced: Vec<(&OriginWrite, Option<String>)> = Vec::new();
     for write in writes {
-        let outcome = apply_one(
-            client,
-            cache,
-            style,
-            write,
-            effective_base(write, &produced),
-        )
-        .await?;
+        let outcome = apply_one(connection, style, write, effective_base(write, &produced)).await?;
         let applied = matches!(outcome, WriteOutcome::Applied { .. });
         if let WriteOutcome::Applied { new_version } = &outcome {
             produced.push((write, new_version.clone()));
@@ -153,7 +174,8 @@ async fn run_batch(
     if block {
         client.batch_execute("COMMIT").await?;
     }
-    let lsn: String = query(client, cache, "SELECT pg_current_wal_lsn()::text", &[])
+    // Sent after the commit, so at least the commit's end: the echo comes at or before it.
+    let lsn: String = query(connection, "SELECT pg_current_wal_lsn()::text", &[])
         .await?
         .first()
         .map(|row| row.get(0))
@@ -167,8 +189,7 @@ async fn run_batch(
 
 /// One write: its outcome, or an error that ends the batch (connection, serialization).
 async fn apply_one(
-    client: &Client,
-    cache: &StatementCache,
+    connection: &WriteConnection,
     style: &PgSql,
     write: &OriginWrite,
     base: Option<String>,
@@ -176,7 +197,7 @@ async fn apply_one(
     let mut base = base;
     for second_try in [false, true] {
         let statement = cas_statement(style, write, base.as_deref());
-        let rows = match query(client, cache, &statement.sql, &statement.params).await {
+        let rows = match query(connection, &statement.sql, &statement.params).await {
             Ok(rows) => rows,
             Err(e) if is_permanent(&e) => {
                 return Ok(WriteOutcome::Rejected {
@@ -193,7 +214,7 @@ async fn apply_one(
             };
             return Ok(WriteOutcome::Applied { new_version });
         }
-        let (current, current_xmin) = current_row(client, cache, style, write).await?;
+        let (current, current_xmin) = current_row(connection, style, write).await?;
         let stale_token = !second_try
             && write.op != WriteOp::Insert
             && write.version == VersionCheck::System
@@ -218,8 +239,7 @@ async fn apply_one(
 
 /// The origin's row for a write's key, with its `xmin`.
 async fn current_row(
-    client: &Client,
-    cache: &StatementCache,
+    connection: &WriteConnection,
     style: &PgSql,
     write: &OriginWrite,
 ) -> Result<(Option<Vec<(String, Value)>>, Option<String>), PgError> {
@@ -233,7 +253,7 @@ async fn current_row(
         .map(|c| format!("{}::text", quote(&c.name)))
         .collect();
     let lookup = row_lookup(style, write, &format!("xmin::text, {}", columns.join(", ")));
-    let rows = query(client, cache, &lookup.sql, &lookup.params).await?;
+    let rows = query(connection, &lookup.sql, &lookup.params).await?;
     let Some(row) = rows.first() else {
         return Ok((None, None));
     };
@@ -264,13 +284,14 @@ fn same_values(base: Option<&[(String, Value)]>, current: Option<&[(String, Valu
 
 /// Runs `sql` as a prepared statement, preparing it once per connection.
 async fn query(
-    client: &Client,
-    cache: &StatementCache,
+    connection: &WriteConnection,
     sql: &str,
     params: &[Value],
 ) -> Result<Vec<tokio_postgres::Row>, PgError> {
     let texts: Vec<Option<String>> = params.iter().map(value_to_text).collect();
     let refs: Vec<&(dyn ToSql + Sync)> = texts.iter().map(|t| t as &(dyn ToSql + Sync)).collect();
+    let cache = &connection.statements;
+    let client = &connection.client;
     let cached = cache.lock().get(sql).cloned();
     let statement = match cached {
         Some(statement) => statement,

@@ -1,6 +1,7 @@
 //! [`PostgresOrigin`]: a PostgreSQL database as an origin of realtime views. SQL (describe,
-//! write-back, `execute`) runs on a tokio-postgres connection; snapshots and change streams run
-//! on walsender connections of [`super::wire`], one per view, each with its own temporary slot.
+//! `execute`) runs on one tokio-postgres connection, write-back on another that concurrent
+//! batches share (tokio-postgres pipelines them); snapshots and change streams run on walsender
+//! connections of [`super::wire`], one per view, each with its own temporary slot.
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -61,8 +62,11 @@ pub(super) struct Inner {
     pub config: tokio_postgres::Config,
     pub wire: WireConfig,
     client: tokio::sync::Mutex<Option<Client>>,
-    /// Prepared write-back statements of `client`.
-    pub statements: apply::StatementCache,
+    /// The write-back connection, shared by the batches in flight.
+    writer: tokio::sync::Mutex<Option<Arc<apply::WriteConnection>>>,
+    /// Held shared by single-statement batches (pipelined) and exclusively by a batch that
+    /// needs a transaction block, so no other statement lands inside its block.
+    pub writer_block: tokio::sync::RwLock<()>,
     pub tables: parking_lot::Mutex<HashMap<OriginTableName, Arc<TableInfo>>>,
     pub prepared: parking_lot::Mutex<Vec<PreparedStream>>,
     /// Keep slots across connections (resume after a dropped connection) instead of temporary
@@ -119,7 +123,8 @@ impl PostgresOrigin {
                 config,
                 wire,
                 client: tokio::sync::Mutex::new(None),
-                statements: parking_lot::Mutex::default(),
+                writer: tokio::sync::Mutex::new(None),
+                writer_block: tokio::sync::RwLock::new(()),
                 tables: parking_lot::Mutex::default(),
                 prepared: parking_lot::Mutex::default(),
                 persistent_slots: AtomicBool::new(false),
@@ -146,19 +151,37 @@ impl Inner {
     pub async fn client(&self) -> Result<tokio::sync::MutexGuard<'_, Option<Client>>, PgError> {
         let mut guard = self.client.lock().await;
         if guard.as_ref().is_none_or(Client::is_closed) {
-            let (client, connection) = self.config.connect(NoTls).await?;
-            tokio::spawn(async move {
-                let _ = connection.await;
-            });
-            self.statements.lock().clear();
-            *guard = Some(client);
+            *guard = Some(self.connect().await?);
         }
         Ok(guard)
     }
 
-    /// Forgets a broken SQL connection.
-    pub async fn drop_client(&self) {
-        *self.client.lock().await = None;
+    /// The write-back connection, (re)connecting when there is none or it broke.
+    pub async fn writer(&self) -> Result<Arc<apply::WriteConnection>, PgError> {
+        let mut guard = self.writer.lock().await;
+        if let Some(writer) = guard.as_ref().filter(|w| !w.client.is_closed()) {
+            return Ok(writer.clone());
+        }
+        let writer = Arc::new(apply::WriteConnection::new(self.connect().await?));
+        *guard = Some(writer.clone());
+        Ok(writer)
+    }
+
+    /// Forgets a broken write-back connection (unless it was replaced already).
+    pub async fn drop_writer(&self, broken: &Arc<apply::WriteConnection>) {
+        let mut guard = self.writer.lock().await;
+        if guard.as_ref().is_some_and(|w| Arc::ptr_eq(w, broken)) {
+            *guard = None;
+        }
+    }
+
+    /// A new SQL connection, driven by its own task.
+    async fn connect(&self) -> Result<Client, PgError> {
+        let (client, connection) = self.config.connect(NoTls).await?;
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+        Ok(client)
     }
 
     /// A new replication connection.
@@ -269,6 +292,10 @@ impl Origin for PostgresOrigin {
         writes: &'a [OriginWrite],
     ) -> BoxFuture<'a, Result<BatchOutcome, OriginError>> {
         Box::pin(apply::apply_batch(&self.inner, writes))
+    }
+
+    fn max_in_flight(&self) -> usize {
+        apply::MAX_IN_FLIGHT
     }
 
     fn execute<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<Vec<QueryResult>, OriginError>> {
