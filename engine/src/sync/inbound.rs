@@ -3,131 +3,41 @@
 //! with staged local writes are not touched: the origin's row is kept aside (the shadow) until
 //! the staged row is settled.
 
-use std::collections::HashSet;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
+use parking_lot::RwLockWriteGuard;
+
 use super::commit::settle;
 use super::events::SyncEvent;
-use super::origin::{OriginChangeKind, OriginError, OriginSnapshot, OriginTransaction, Position};
+use super::mirror_rows::MirrorRows;
+use super::origin::{
+    OriginChange, OriginChangeKind, OriginError, OriginRow, OriginTransaction, Position,
+};
 use super::rows;
 use super::view_sync::{Staging, ViewState, ViewSync};
 use crate::api::Shared;
+use crate::catalog::TableDef;
 use crate::error::Result;
-use crate::storage::Key;
+use crate::storage::{Key, TableData};
 use crate::txn::Transaction;
 use crate::types::Value;
 
-/// Replaces the mirror's rows by a snapshot's, and sets the view's position to it.
-pub(crate) fn load_snapshot(
-    shared: &Shared,
-    view: &Arc<ViewSync>,
-    snapshot: &OriginSnapshot,
-) -> Result<()> {
-    let mut staging = view.staging.lock();
-    let mut txn = shared.txns.begin();
-    let outcome = (|| {
-        let def = view.table.def();
-        if staging.keys.is_empty() && view.table.data.read().rows.is_empty() {
-            // The first snapshot into an empty mirror: insert, nothing to compare or remove.
-            let mut rows = Vec::with_capacity(snapshot.rows.len());
-            for row in &snapshot.rows {
-                if let Some(values) = view.spec.mirror_row(row)? {
-                    rows.push((view.spec.key_of(row), values));
-                }
-            }
-            return rows::insert_all(&view.table, &def, &mut txn, rows);
-        }
-        let mut seen: HashSet<Key> = HashSet::with_capacity(snapshot.rows.len());
-        for row in &snapshot.rows {
-            let key = view.spec.key_of(row);
-            let values = view.spec.mirror_row(row)?;
-            seen.insert(key.clone());
-            set_key(view, &mut staging, &mut txn, &key, values)?;
-        }
-        // Rows the snapshot no longer has, and staged keys it does not have (a staged delete
-        // leaves no row): their origin row is gone.
-        let mut stale: Vec<Key> = view
-            .table
-            .data
-            .read()
-            .rows
-            .keys()
-            .filter(|k| !seen.contains(*k))
-            .cloned()
-            .collect();
-        stale.extend(staging.keys.keys().filter(|k| !seen.contains(*k)).cloned());
-        stale.sort();
-        stale.dedup();
-        for key in stale {
-            set_key(view, &mut staging, &mut txn, &key, None)?;
-        }
-        settle(
-            view,
-            &mut staging,
-            &mut txn,
-            None,
-            snapshot.position.ordinal,
-        )
-    })();
-    finish(shared, view, txn, outcome, &snapshot.position)
-}
-
 /// Applies one origin transaction to the mirror atomically. Returns `false` (and applies
-/// nothing) when the view was paused meanwhile: a paused view receives nothing.
+/// nothing) when the view was paused meanwhile: a paused view receives nothing. Once applying,
+/// the transaction's changes are taken (moved into the mirror).
 pub(crate) fn apply_transaction(
     shared: &Shared,
     view: &Arc<ViewSync>,
-    transaction: &OriginTransaction,
+    transaction: &mut OriginTransaction,
 ) -> Result<bool> {
     let mut staging = view.staging.lock();
     if view.is_paused() {
         return Ok(false);
     }
+    let changes = std::mem::take(&mut transaction.changes);
     let mut txn = shared.txns.begin();
-    let outcome = (|| {
-        let spec = &view.spec;
-        for change in &transaction.changes {
-            if change.table != spec.origin_table.name {
-                continue;
-            }
-            let new_key = change.new.as_ref().map(|r| spec.key_of(r));
-            let old_key = change.old.as_ref().map(|r| spec.key_of(r));
-            match change.kind {
-                OriginChangeKind::Delete => {
-                    if let Some(key) = old_key {
-                        set_key(view, &mut staging, &mut txn, &key, None)?;
-                    }
-                }
-                OriginChangeKind::Truncate => {
-                    let mut keys: Vec<Key> = view.table.data.read().rows.keys().cloned().collect();
-                    keys.extend(staging.keys.keys().cloned());
-                    keys.sort();
-                    keys.dedup();
-                    for key in &keys {
-                        set_key(view, &mut staging, &mut txn, key, None)?;
-                    }
-                }
-                OriginChangeKind::Insert | OriginChangeKind::Update => {
-                    let Some(new) = &change.new else { continue };
-                    let key = new_key.unwrap_or_default();
-                    let old_key = old_key.unwrap_or_else(|| key.clone());
-                    let new = with_unchanged_values(
-                        view,
-                        &staging,
-                        &txn,
-                        new,
-                        change.old.as_ref(),
-                        &old_key,
-                    )?;
-                    if old_key != key {
-                        set_key(view, &mut staging, &mut txn, &old_key, None)?;
-                    }
-                    let values = spec.mirror_row(&new)?;
-                    set_key(view, &mut staging, &mut txn, &key, values)?;
-                }
-            }
-        }
+    let outcome = apply_changes(view, &mut staging, &mut txn, changes).and_then(|()| {
         settle(
             view,
             &mut staging,
@@ -135,8 +45,150 @@ pub(crate) fn apply_transaction(
             None,
             transaction.position.ordinal,
         )
-    })();
+    });
     finish(shared, view, txn, outcome, &transaction.position).map(|()| true)
+}
+
+/// Changes applied under one hold of the mirror table's write lock; readers get a turn in
+/// between.
+const CHANGES_PER_LOCK: usize = 1024;
+
+/// Applies the changes of one origin transaction inside `txn`, under the view lock.
+fn apply_changes(
+    view: &Arc<ViewSync>,
+    staging: &mut Staging,
+    txn: &mut Transaction,
+    changes: Vec<OriginChange>,
+) -> Result<()> {
+    let spec = &view.spec;
+    let def = view.table.def();
+    let mut mirror = MirrorRows::new(spec);
+    let mut data = view.table.data.write();
+    let mut target = Target {
+        view,
+        def: &def,
+        staging,
+        txn,
+    };
+    for (i, change) in changes.into_iter().enumerate() {
+        if i % CHANGES_PER_LOCK == CHANGES_PER_LOCK - 1 {
+            RwLockWriteGuard::bump(&mut data);
+        }
+        if change.table != spec.origin_table.name {
+            continue;
+        }
+        match change.kind {
+            OriginChangeKind::Delete => {
+                if let Some(old) = &change.old {
+                    target.set(&mut data, spec.key_of(old), None)?;
+                }
+            }
+            OriginChangeKind::Truncate => {
+                let mut keys: Vec<Key> = data.rows.keys().cloned().collect();
+                keys.extend(target.staging.keys.keys().cloned());
+                keys.sort();
+                keys.dedup();
+                for key in keys {
+                    target.set(&mut data, key, None)?;
+                }
+            }
+            OriginChangeKind::Insert | OriginChangeKind::Update => {
+                let Some(new) = change.new else { continue };
+                let key = spec.key_of_values(&new.values);
+                let old_key = change
+                    .old
+                    .as_ref()
+                    .map(|r| spec.key_of(r))
+                    .filter(|old_key| *old_key != key);
+                let mut values = new.values;
+                if !new.unchanged.is_empty() {
+                    let from = old_key.as_ref().unwrap_or(&key);
+                    target.fill_unchanged(&data, &mut values, &new.unchanged, change.old, from)?;
+                }
+                if let Some(old_key) = old_key {
+                    target.set(&mut data, old_key, None)?;
+                }
+                let values = mirror.row(values, new.system_version.as_deref())?;
+                target.set(&mut data, key, values)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Where an inbound transaction writes: the view's mirror table, or a staged key's shadow.
+pub(super) struct Target<'a> {
+    pub view: &'a ViewSync,
+    pub def: &'a TableDef,
+    pub staging: &'a mut Staging,
+    pub txn: &'a mut Transaction,
+}
+
+impl Target<'_> {
+    /// Sets the mirror row of `key`, or only its shadow if the key is staged.
+    pub fn set(
+        &mut self,
+        data: &mut TableData,
+        key: Key,
+        values: Option<Vec<Value>>,
+    ) -> Result<()> {
+        if !self.staging.keys.is_empty() {
+            if let Some(entry) = self.staging.keys.get_mut(&key) {
+                entry.shadow = values;
+                return Ok(());
+            }
+        }
+        rows::set_locked(data, &self.view.table, self.def, self.txn, key, values)
+    }
+
+    /// Fills in the values a change does not carry (unchanged TOAST, at origin positions
+    /// `unchanged`): from the old row when the change has a whole one, else from the mirror's
+    /// row of `old_key` (its shadow when staged).
+    fn fill_unchanged(
+        &self,
+        data: &TableData,
+        values: &mut [Value],
+        unchanged: &[usize],
+        old: Option<OriginRow>,
+        old_key: &Key,
+    ) -> Result<()> {
+        let mut old = old;
+        let shadow = self.staging.keys.get(old_key).map(|e| e.shadow.as_deref());
+        let visible = match shadow {
+            Some(_) => None,
+            None => data.visible(old_key, &self.txn.snapshot),
+        };
+        let spec = &self.view.spec;
+        for &position in unchanged {
+            let from_old = old
+                .as_mut()
+                .filter(|o| !o.unchanged.contains(&position))
+                .and_then(|o| o.values.get_mut(position))
+                .map(|v| std::mem::replace(v, Value::Null));
+            let from_mirror = || {
+                let p = spec.mirror_position_of_origin(position)?;
+                match shadow {
+                    Some(shadow) => shadow.and_then(|s| s.get(p)).cloned(),
+                    None => visible.map(|v| v.value(p, self.def.missing(p)).clone()),
+                }
+            };
+            let value = from_old.or_else(from_mirror).ok_or_else(|| {
+                crate::error::Error::Origin(OriginError::Setup(format!(
+                    "an update of {} did not carry the unchanged value of column \"{}\" and the \
+                     view does not hold it; set REPLICA IDENTITY FULL on the origin table",
+                    spec.origin_table.name,
+                    spec.origin_table
+                        .columns
+                        .get(position)
+                        .map_or("?", |c| c.name.as_str())
+                )))
+            })?;
+            if let Some(slot) = values.get_mut(position) {
+                *slot = value;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Moves the view's position forward without changes (stream keepalives), settling staged
@@ -154,8 +206,9 @@ pub(crate) fn advance(shared: &Shared, view: &Arc<ViewSync>, position: &Position
     finish(shared, view, txn, outcome, position).map(|()| true)
 }
 
-/// Commits (or rolls back) an inbound transaction and records the new position.
-fn finish(
+/// Commits (or rolls back) an inbound transaction and records the new position. The caller
+/// holds the view lock, and the transaction writes only the view's mirror table.
+pub(super) fn finish(
     shared: &Shared,
     view: &Arc<ViewSync>,
     txn: Transaction,
@@ -164,7 +217,13 @@ fn finish(
 ) -> Result<()> {
     match outcome {
         Ok(()) => {
-            super::commit::commit_internal(shared, txn);
+            // The view lock is held: without rebase links of the view now, none can appear
+            // before the commit, and there is nothing for `commit_internal` to close.
+            if shared.sync.chains.lock().has_links(view.table.id) {
+                super::commit::commit_internal(shared, txn);
+            } else {
+                shared.txns.commit(txn);
+            }
             let mut status = view.status.lock();
             if status.position.as_ref() < Some(position) {
                 status.position = Some(position.clone());
@@ -178,70 +237,6 @@ fn finish(
             Err(e)
         }
     }
-}
-
-/// The new row with the values it does not carry (unchanged TOAST) filled in: from the old row
-/// when the change has a whole one, else from the mirror's row (its shadow when staged).
-fn with_unchanged_values(
-    view: &ViewSync,
-    staging: &Staging,
-    txn: &Transaction,
-    new: &super::OriginRow,
-    old: Option<&super::OriginRow>,
-    old_key: &Key,
-) -> Result<super::OriginRow> {
-    if new.unchanged.is_empty() {
-        return Ok(new.clone());
-    }
-    let mut filled = new.clone();
-    let mirror: Option<Vec<Value>> = match staging.keys.get(old_key) {
-        Some(entry) => entry.shadow.clone(),
-        None => {
-            rows::visible(&view.table, old_key, txn).map(|v| rows::values_of(&view.table.def(), &v))
-        }
-    };
-    for &position in &new.unchanged {
-        let from_old = old
-            .filter(|o| !o.unchanged.contains(&position))
-            .and_then(|o| o.values.get(position).cloned());
-        let from_mirror = view
-            .spec
-            .mirror_position_of_origin(position)
-            .and_then(|p| mirror.as_ref().and_then(|m| m.get(p).cloned()));
-        let value = from_old.or(from_mirror).ok_or_else(|| {
-            crate::error::Error::Origin(OriginError::Setup(format!(
-                "an update of {} did not carry the unchanged value of column \"{}\" and the view \
-                 does not hold it; set REPLICA IDENTITY FULL on the origin table",
-                view.spec.origin_table.name,
-                view.spec
-                    .origin_table
-                    .columns
-                    .get(position)
-                    .map_or("?", |c| c.name.as_str())
-            )))
-        })?;
-        if let Some(slot) = filled.values.get_mut(position) {
-            *slot = value;
-        }
-    }
-    filled.unchanged.clear();
-    Ok(filled)
-}
-
-/// Sets the mirror row of `key`, or only its shadow if the key is staged.
-fn set_key(
-    view: &Arc<ViewSync>,
-    staging: &mut Staging,
-    txn: &mut Transaction,
-    key: &Key,
-    values: Option<Vec<Value>>,
-) -> Result<()> {
-    if let Some(entry) = staging.keys.get_mut(key) {
-        entry.shadow = values;
-        return Ok(());
-    }
-    let def = view.table.def();
-    rows::set(&view.table, &def, txn, key, values)
 }
 
 /// Records a view state change and tells subscribers.
@@ -340,9 +335,8 @@ pub(crate) async fn snapshot_now(
     origin: &dyn super::Origin,
 ) -> Result<(), OriginError> {
     set_state(shared, view, ViewState::Snapshotting, None);
-    let snapshot = origin.snapshot(&view.spec.origin_table).await?;
-    load_snapshot(shared, view, &snapshot).map_err(|e| OriginError::Sql(e.to_string()))?;
-    Ok(())
+    let stream = origin.snapshot_stream(&view.spec.origin_table).await?;
+    super::snapshot_load::load(shared, view, stream).await
 }
 
 /// Streams from `position` until the stream breaks or the view is paused.
@@ -366,14 +360,14 @@ async fn stream(
     }
     *failures = 0;
     loop {
-        let event = changes.next().await?;
+        let mut event = changes.next().await?;
         // A paused view keeps its stream and the event it read, and applies it on resume: no
         // new snapshot, nothing lost.
         let position = loop {
             let Some(shared) = weak.upgrade() else {
                 return Ok(());
             };
-            let (applied, position) = match &event {
+            let (applied, position) = match &mut event {
                 super::StreamEvent::Transaction(t) => (
                     apply_transaction(&shared, view, t)
                         .map_err(|e| OriginError::Sql(e.to_string()))?,
@@ -381,7 +375,7 @@ async fn stream(
                 ),
                 super::StreamEvent::Progress(p) => (
                     advance(&shared, view, p).map_err(|e| OriginError::Sql(e.to_string()))?,
-                    p,
+                    &*p,
                 ),
             };
             if applied {

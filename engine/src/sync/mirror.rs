@@ -8,7 +8,6 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
 use sqlparser::ast::Query;
 use tether_dialect::{OriginKind, ViewMode, WritePolicy};
 
@@ -16,11 +15,9 @@ use super::origin::{OriginRow, OriginTable, VersionCheck};
 use crate::binder::Binder;
 use crate::catalog::{Catalog, ColumnDef, Relation, Schema, Table, TableDef};
 use crate::error::{Error, Result};
-use crate::expr::{EvalContext, Expr, StatementCache};
-use crate::functions;
+use crate::expr::Expr;
 use crate::planner::Plan;
 use crate::storage::Key;
-use crate::txn::Snapshot;
 use crate::types::{DataType, Value};
 
 /// The hidden column holding the origin row's version as text.
@@ -54,11 +51,16 @@ pub struct MirrorSpec {
     pub columns: Vec<MirrorColumn>,
     /// One expression per mirror column before `__version` (visible columns, then hidden key
     /// columns), over an origin row followed by one NULL (the scan's `xmin` slot).
-    projection: Vec<Expr>,
-    filter: Option<Expr>,
+    pub(super) projection: Vec<Expr>,
+    pub(super) filter: Option<Expr>,
     /// When the view has no filter and shows origin columns unchanged: the origin position of
     /// each projected column (rows are copied, not evaluated).
-    direct: Option<Vec<usize>>,
+    pub(super) direct: Option<Vec<usize>>,
+    /// The view shows every origin column, in order, unchanged: an origin row's values are the
+    /// mirror row's first values.
+    pub(super) identity: bool,
+    /// The origin position of the version column ([`VersionCheck::Column`]).
+    pub(super) version_column: Option<usize>,
     /// Origin column positions of the primary key.
     pub origin_key: Vec<usize>,
     /// Physical positions of `__version` and `__staged` in the mirror table.
@@ -159,6 +161,13 @@ impl MirrorSpec {
         } else {
             None
         };
+        let identity = direct.as_ref().is_some_and(|d| {
+            d.len() == origin_table.columns.len() && d.iter().enumerate().all(|(i, &p)| i == p)
+        });
+        let version_column = match &version {
+            VersionCheck::Column(name) => origin_table.column_position(name),
+            _ => None,
+        };
         Ok(MirrorSpec {
             mode,
             origin: origin.to_string(),
@@ -171,6 +180,8 @@ impl MirrorSpec {
             projection,
             filter,
             direct,
+            identity,
+            version_column,
             origin_key,
             version_position,
             staged_position: version_position + 1,
@@ -233,62 +244,20 @@ impl MirrorSpec {
     /// The mirror row for an origin row — projected, with version, not staged — or `None`
     /// when the view's filter leaves the row out.
     pub fn mirror_row(&self, row: &OriginRow) -> Result<Option<Vec<Value>>> {
-        if let Some(direct) = &self.direct {
-            let mut values = Vec::with_capacity(direct.len() + 2);
-            values.extend(
-                direct
-                    .iter()
-                    .map(|&i| row.values.get(i).cloned().unwrap_or(Value::Null)),
-            );
-            values.push(self.version_of(row).map_or(Value::Null, Value::text));
-            values.push(Value::Bool(false));
-            return Ok(Some(values));
-        }
-        let mut input = row.values.clone();
-        input.push(Value::Null);
-        let clock = functions::EvalContext {
-            transaction_time: Utc::now(),
-            statement_time: Utc::now(),
-        };
-        let cache = StatementCache::default();
-        let ctx = EvalContext::new(Snapshot { txn_id: 0, ts: 0 }, &[], &clock, &cache);
-        if let Some(filter) = &self.filter {
-            if !crate::expr::eval_predicate(filter, &input, &ctx)? {
-                return Ok(None);
-            }
-        }
-        let mut values = Vec::with_capacity(self.projection.len() + 2);
-        for expr in &self.projection {
-            values.push(expr.eval(&input, &ctx)?);
-        }
-        values.push(match self.version_of(row) {
-            Some(v) => Value::text(v),
-            None => Value::Null,
-        });
-        values.push(Value::Bool(false));
-        Ok(Some(values))
-    }
-
-    /// The version of an origin row, as text.
-    pub fn version_of(&self, row: &OriginRow) -> Option<String> {
-        match &self.version {
-            VersionCheck::System => row.system_version.clone(),
-            VersionCheck::Column(name) => {
-                let position = self.origin_table.column_position(name)?;
-                match row.values.get(position) {
-                    Some(Value::Null) | None => None,
-                    Some(v) => Some(v.to_string()),
-                }
-            }
-            VersionCheck::None => None,
-        }
+        super::mirror_rows::MirrorRows::new(self)
+            .row(row.values.clone(), row.system_version.as_deref())
     }
 
     /// The mirror key of an origin row (its primary key values).
     pub fn key_of(&self, row: &OriginRow) -> Key {
+        self.key_of_values(&row.values)
+    }
+
+    /// The mirror key of an origin row's values.
+    pub fn key_of_values(&self, values: &[Value]) -> Key {
         self.origin_key
             .iter()
-            .map(|&k| row.values.get(k).cloned().unwrap_or(Value::Null))
+            .map(|&k| values.get(k).cloned().unwrap_or(Value::Null))
             .collect()
     }
 

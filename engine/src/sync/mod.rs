@@ -17,10 +17,13 @@ mod events;
 mod inbound;
 pub(crate) mod lifecycle;
 mod mirror;
+mod mirror_rows;
 mod origin;
 mod rebase;
 mod rows;
 mod runtime;
+mod snapshot_load;
+mod snapshot_stream;
 mod tether_origin;
 pub(crate) mod view_dml;
 mod view_sync;
@@ -36,5 +39,6 @@ pub use origin::{
     OriginTransaction, OriginWrite, Position, StreamEvent, VersionCheck, WriteOp, WriteOutcome,
 };
 pub(crate) use runtime::{SyncRuntime, TxnEffects};
+pub use snapshot_stream::{SnapshotRow, SnapshotStream, WholeSnapshot};
 pub use tether_origin::TetherOrigin;
 pub use view_sync::ViewState;

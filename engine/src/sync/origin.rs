@@ -304,6 +304,20 @@ pub trait Origin: Send + Sync + 'static {
         table: &'a OriginTable,
     ) -> BoxFuture<'a, Result<OriginSnapshot, OriginError>>;
 
+    /// [`Origin::snapshot`] streamed: the rows come in chunks as the origin sends them, so
+    /// loading overlaps the copy. The default streams the whole snapshot once taken.
+    fn snapshot_stream<'a>(
+        &'a self,
+        table: &'a OriginTable,
+    ) -> BoxFuture<'a, Result<Box<dyn super::SnapshotStream + 'a>, OriginError>> {
+        Box::pin(async move {
+            let snapshot = self.snapshot(table).await?;
+            let stream: Box<dyn super::SnapshotStream + 'a> =
+                Box::new(super::WholeSnapshot::from(snapshot));
+            Ok(stream)
+        })
+    }
+
     /// The committed transactions after `from`, in commit order, for the given table.
     fn changes<'a>(
         &'a self,

@@ -103,6 +103,12 @@ impl RebaseChains {
         }
     }
 
+    /// Whether any row of `view` has links. Links of a view are recorded only under its view
+    /// lock, so a holder of that lock sees this stay false.
+    pub fn has_links(&self, view: TableId) -> bool {
+        self.rows.keys().any(|(v, _)| *v == view)
+    }
+
     /// Forgets links no attempt can use any more: closed at or before `horizon`, the oldest
     /// snapshot any open transaction or queued attempt has.
     pub fn prune(&mut self, horizon: u64) {

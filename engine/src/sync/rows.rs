@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use crate::catalog::{Table, TableDef};
 use crate::error::Result;
-use crate::executor::dml::replace_row;
-use crate::storage::{Key, RowVersion};
+use crate::executor::dml::primary_key;
+use crate::storage::{Key, RowVersion, TableData};
 use crate::txn::{Transaction, WriteRecord};
 use crate::types::Value;
 
@@ -46,24 +46,28 @@ pub fn insert(
     Ok(version)
 }
 
-/// Inserts many new rows under one write lock (a first snapshot).
-pub fn insert_all(
-    table: &Arc<Table>,
+/// Fills an empty table with new versions (a first snapshot), under its write lock, which
+/// the caller holds (`data`). `records` are the versions' write records, in the same order.
+/// Keys in strictly ascending order and no secondary index: the row map is built in one pass.
+pub fn fill_empty(
+    data: &mut TableData,
     def: &TableDef,
     txn: &mut Transaction,
-    rows: Vec<(Key, Vec<Value>)>,
+    rows: Vec<(Key, Arc<RowVersion>)>,
+    records: Vec<WriteRecord>,
+    ascending: bool,
 ) -> Result<()> {
-    let mut data = table.data.write();
-    txn.writes.reserve(rows.len());
-    for (key, values) in rows {
-        let version = Arc::new(RowVersion::new(txn.id(), values.into_boxed_slice()));
-        data.insert(def, key.clone(), version.clone(), &txn.snapshot)?;
-        txn.writes.push(WriteRecord::Created {
-            table: table.clone(),
-            key,
-            version,
-        });
+    if data.rows.is_empty() && def.indexes.is_empty() && ascending {
+        data.rows = rows
+            .into_iter()
+            .map(|(key, version)| (key, smallvec::smallvec![version]))
+            .collect();
+    } else {
+        for (key, version) in rows {
+            data.insert(def, key, version, &txn.snapshot)?;
+        }
     }
+    txn.writes.extend(records);
     Ok(())
 }
 
@@ -91,26 +95,88 @@ pub fn set(
     key: &Key,
     values: Option<Vec<Value>>,
 ) -> Result<()> {
-    let current = visible(table, key, txn);
+    set_locked(
+        &mut table.data.write(),
+        table,
+        def,
+        txn,
+        key.clone(),
+        values,
+    )
+}
+
+/// [`set`] under the table's write lock, which the caller holds (`data`): many rows are set
+/// under one lock.
+pub fn set_locked(
+    data: &mut TableData,
+    table: &Arc<Table>,
+    def: &TableDef,
+    txn: &mut Transaction,
+    key: Key,
+    values: Option<Vec<Value>>,
+) -> Result<()> {
+    let current = data.visible(&key, &txn.snapshot).cloned();
     match (current, values) {
         (None, None) => Ok(()),
-        (Some(old), None) => delete(table, txn, key.clone(), old),
-        (None, Some(values)) => insert(table, def, txn, key.clone(), values).map(|_| ()),
+        (Some(old), None) => {
+            data.delete(&old, &txn.snapshot)?;
+            txn.writes.push(WriteRecord::Deleted {
+                table: table.clone(),
+                key,
+                version: old,
+            });
+            Ok(())
+        }
+        (None, Some(values)) => {
+            let version = Arc::new(RowVersion::new(txn.id(), values.into_boxed_slice()));
+            data.insert(def, key.clone(), version.clone(), &txn.snapshot)?;
+            txn.writes.push(WriteRecord::Created {
+                table: table.clone(),
+                key,
+                version,
+            });
+            Ok(())
+        }
         (Some(old), Some(values)) => {
-            if values_of(def, &old) == values {
+            if holds(def, &old, &values) {
                 return Ok(());
             }
-            let snapshot = txn.snapshot;
-            replace_row(
-                table,
+            let new_key = if def.primary_key.is_empty() {
+                key.clone()
+            } else {
+                primary_key(def, &values)
+            };
+            let version = Arc::new(RowVersion::new(txn.id(), values.into_boxed_slice()));
+            data.update(
                 def,
-                txn,
-                &snapshot,
-                key,
+                &key,
                 &old,
-                values.into_boxed_slice(),
-            )
-            .map(|_| ())
+                new_key.clone(),
+                version.clone(),
+                &txn.snapshot,
+            )?;
+            txn.writes.push(WriteRecord::Deleted {
+                table: table.clone(),
+                key,
+                version: old,
+            });
+            txn.writes.push(WriteRecord::Created {
+                table: table.clone(),
+                key: new_key,
+                version,
+            });
+            Ok(())
         }
     }
+}
+
+/// Whether a version holds exactly `values`, compared in place.
+fn holds(def: &TableDef, version: &RowVersion, values: &[Value]) -> bool {
+    def.columns.len() == values.len()
+        && def
+            .columns
+            .iter()
+            .zip(values)
+            .enumerate()
+            .all(|(p, (c, v))| version.value(p, &c.missing) == v)
 }
