@@ -25,7 +25,7 @@ pub(crate) mod encode;
 #[cfg(test)]
 mod tests;
 
-pub use decode::decode;
+pub use decode::{decode, decode_change};
 pub use error::DecodeError;
 pub use lsn::{format_lsn, parse_lsn};
 pub use stream::{
@@ -33,6 +33,6 @@ pub use stream::{
     STANDBY_STATUS_LEN,
 };
 pub use types::{
-    PgOutputMessage, RelationBody, RelationColumn, ReplicaIdentity, TupleData, TupleValue,
-    TRUNCATE_CASCADE, TRUNCATE_RESTART_IDENTITY,
+    ChangeRef, PgOutputMessage, RelationBody, RelationColumn, ReplicaIdentity, TupleData, TupleRef,
+    TupleValue, TupleValueRef, TRUNCATE_CASCADE, TRUNCATE_RESTART_IDENTITY,
 };

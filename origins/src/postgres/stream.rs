@@ -16,8 +16,8 @@ use super::describe::quote;
 use super::error::PgError;
 use super::origin::{lsn_position, Inner, SlotRecords, TableInfo};
 use super::pgoutput::{
-    decode, decode_copy_data, encode_standby_status, format_lsn, PgOutputMessage, RelationBody,
-    ReplicationMessage, TupleData, TupleValue,
+    decode, decode_change, decode_copy_data, encode_standby_status, format_lsn, ChangeRef,
+    PgOutputMessage, RelationBody, ReplicationMessage, TupleRef, TupleValueRef,
 };
 use super::types::value_from_text;
 use super::wire::WireConnection;
@@ -114,7 +114,8 @@ fn release_slot(slots: &SlotRecords, slot: &str) {
 
 /// A transaction being received.
 struct PendingTransaction {
-    xid: u32,
+    /// The xid as text: the version of every row the transaction writes.
+    xid: String,
     changes: Vec<OriginChange>,
 }
 
@@ -187,6 +188,12 @@ impl PgStream {
                 }
                 ReplicationMessage::XLogData { wal_end, data, .. } => {
                     self.received = self.received.max(wal_end);
+                    // Row changes, the bulk of the stream, are read with their values in place.
+                    let change = decode_change(data).map_err(|e| PgError::Decode(e.to_string()))?;
+                    if let Some(change) = change {
+                        self.handle_change(change)?;
+                        continue;
+                    }
                     let message = decode(data).map_err(|e| PgError::Decode(e.to_string()))?;
                     if let Some(transaction) = self.handle(message)? {
                         return Ok(StreamEvent::Transaction(transaction));
@@ -201,7 +208,7 @@ impl PgStream {
         match message {
             PgOutputMessage::Begin { xid, .. } => {
                 self.pending = Some(PendingTransaction {
-                    xid,
+                    xid: xid.to_string(),
                     changes: Vec::new(),
                 });
             }
@@ -219,11 +226,24 @@ impl PgStream {
                 }
                 self.relations.insert(relation.id, relation);
             }
-            PgOutputMessage::Insert { relation, new } if self.relation_is_ours(relation) => {
+            PgOutputMessage::Truncate { relations, .. }
+                if relations.iter().any(|r| self.relation_is_ours(*r)) =>
+            {
+                self.push(OriginChangeKind::Truncate, None, None);
+            }
+            _ => {}
+        }
+        Ok(None)
+    }
+
+    /// Takes one row change.
+    fn handle_change(&mut self, change: ChangeRef<'_>) -> Result<(), PgError> {
+        match change {
+            ChangeRef::Insert { relation, new } if self.relation_is_ours(relation) => {
                 let new = self.row(&new)?;
                 self.push(OriginChangeKind::Insert, None, Some(new));
             }
-            PgOutputMessage::Update {
+            ChangeRef::Update {
                 relation,
                 key,
                 old,
@@ -233,18 +253,13 @@ impl PgStream {
                 let new = self.row(&new)?;
                 self.push(OriginChangeKind::Update, old, Some(new));
             }
-            PgOutputMessage::Delete { relation, key, old } if self.relation_is_ours(relation) => {
+            ChangeRef::Delete { relation, key, old } if self.relation_is_ours(relation) => {
                 let old = old.or(key).map(|t| self.row(&t)).transpose()?;
                 self.push(OriginChangeKind::Delete, old, None);
             }
-            PgOutputMessage::Truncate { relations, .. }
-                if relations.iter().any(|r| self.relation_is_ours(*r)) =>
-            {
-                self.push(OriginChangeKind::Truncate, None, None);
-            }
             _ => {}
         }
-        Ok(None)
+        Ok(())
     }
 
     fn push(&mut self, kind: OriginChangeKind, old: Option<OriginRow>, new: Option<OriginRow>) {
@@ -292,7 +307,7 @@ impl PgStream {
 
     /// A tuple as an origin row; the version is the transaction's xid (see the docs on
     /// subtransactions: write-back verifies by values before calling a mismatch a conflict).
-    fn row(&self, tuple: &TupleData) -> Result<OriginRow, PgError> {
+    fn row(&self, tuple: &TupleRef<'_>) -> Result<OriginRow, PgError> {
         let columns = &self.info.table.columns;
         if tuple.0.len() != columns.len() {
             return Err(PgError::Decode(format!(
@@ -302,17 +317,18 @@ impl PgStream {
                 columns.len()
             )));
         }
-        let mut values = Vec::with_capacity(columns.len());
+        // Room for the mirror's version and staged columns (see `SnapshotRow::values`).
+        let mut values = Vec::with_capacity(columns.len() + 2);
         let mut unchanged = Vec::new();
         for (position, (value, column)) in tuple.0.iter().zip(columns).enumerate() {
-            values.push(match value {
-                TupleValue::Null => Value::Null,
-                TupleValue::UnchangedToast => {
+            values.push(match *value {
+                TupleValueRef::Null => Value::Null,
+                TupleValueRef::UnchangedToast => {
                     unchanged.push(position);
                     Value::Null
                 }
-                TupleValue::Text(text) => value_from_text(Some(text), &column.data_type)?,
-                TupleValue::Binary(_) => {
+                TupleValueRef::Text(text) => value_from_text(Some(text), &column.data_type)?,
+                TupleValueRef::Binary(_) => {
                     return Err(PgError::Decode(
                         "binary tuple values were not asked for".into(),
                     ))
@@ -321,7 +337,7 @@ impl PgStream {
         }
         Ok(OriginRow {
             values,
-            system_version: self.pending.as_ref().map(|p| p.xid.to_string()),
+            system_version: self.pending.as_ref().map(|p| p.xid.clone()),
             unchanged,
         })
     }

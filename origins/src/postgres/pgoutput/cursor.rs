@@ -88,7 +88,7 @@ impl<'a> Cursor<'a> {
         };
         let text = utf8(rest.get(..nul).unwrap_or_default(), what, start)?;
         self.pos += nul + 1;
-        Ok(text)
+        Ok(text.to_owned())
     }
 
     /// An Int32 length followed by that many bytes. The length is checked against the bytes
@@ -98,8 +98,8 @@ impl<'a> Cursor<'a> {
         self.take(len, what)
     }
 
-    /// An Int32 length followed by that many bytes of UTF-8 text.
-    pub(super) fn len_prefixed_text(&mut self, what: &'static str) -> Result<String, DecodeError> {
+    /// An Int32 length followed by that many bytes of UTF-8 text, borrowed.
+    pub(super) fn len_prefixed_str(&mut self, what: &'static str) -> Result<&'a str, DecodeError> {
         let len = self.count32(what)?;
         let start = self.pos;
         utf8(self.take(len, what)?, what, start)
@@ -157,9 +157,9 @@ impl<'a> Cursor<'a> {
 }
 
 /// Validates `bytes` (which start at byte `start` of the input) as UTF-8.
-fn utf8(bytes: &[u8], what: &'static str, start: usize) -> Result<String, DecodeError> {
+fn utf8<'a>(bytes: &'a [u8], what: &'static str, start: usize) -> Result<&'a str, DecodeError> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.to_owned()),
+        Ok(text) => Ok(text),
         Err(e) => Err(DecodeError::InvalidUtf8 {
             what,
             offset: start + e.valid_up_to(),

@@ -1,9 +1,11 @@
 //! Decoding of one pgoutput v1 message: a dispatch on the tag byte and one function per message
-//! kind. Each function reads exactly its fields; [`decode`] then rejects trailing bytes.
+//! kind. Each function reads exactly its fields; [`decode`] then rejects trailing bytes. Row
+//! changes can also be read borrowed ([`decode_change`]): their values stay in the message.
 
 use super::cursor::Cursor;
 use super::types::{
-    PgOutputMessage, RelationBody, RelationColumn, ReplicaIdentity, TupleData, TupleValue,
+    ChangeRef, PgOutputMessage, RelationBody, RelationColumn, ReplicaIdentity, TupleRef,
+    TupleValueRef,
 };
 use super::DecodeError;
 
@@ -22,9 +24,9 @@ pub fn decode(bytes: &[u8]) -> Result<PgOutputMessage, DecodeError> {
         b'O' => origin(&mut cur)?,
         b'R' => PgOutputMessage::Relation(relation(&mut cur)?),
         b'Y' => type_message(&mut cur)?,
-        b'I' => insert(&mut cur)?,
-        b'U' => update(&mut cur)?,
-        b'D' => delete(&mut cur)?,
+        b'I' => insert(&mut cur)?.into_message(),
+        b'U' => update(&mut cur)?.into_message(),
+        b'D' => delete(&mut cur)?.into_message(),
         b'T' => truncate(&mut cur)?,
         b'M' => logical_message(&mut cur)?,
         found => {
@@ -37,6 +39,21 @@ pub fn decode(bytes: &[u8]) -> Result<PgOutputMessage, DecodeError> {
     };
     cur.finish("pgoutput message")?;
     Ok(message)
+}
+
+/// Decodes a row change (Insert, Update or Delete) with its values borrowed from `bytes`;
+/// `None` for every other message, which [`decode`] reads. The whole slice must be exactly one
+/// message.
+pub fn decode_change(bytes: &[u8]) -> Result<Option<ChangeRef<'_>>, DecodeError> {
+    let mut cur = Cursor::new(bytes);
+    let change = match cur.u8("pgoutput message tag")? {
+        b'I' => insert(&mut cur)?,
+        b'U' => update(&mut cur)?,
+        b'D' => delete(&mut cur)?,
+        _ => return Ok(None),
+    };
+    cur.finish("pgoutput message")?;
+    Ok(Some(change))
 }
 
 fn begin(cur: &mut Cursor) -> Result<PgOutputMessage, DecodeError> {
@@ -102,23 +119,23 @@ fn type_message(cur: &mut Cursor) -> Result<PgOutputMessage, DecodeError> {
     })
 }
 
-fn insert(cur: &mut Cursor) -> Result<PgOutputMessage, DecodeError> {
+fn insert<'a>(cur: &mut Cursor<'a>) -> Result<ChangeRef<'a>, DecodeError> {
     let relation = cur.u32("Insert relation id")?;
     expect(cur, b'N', "Insert tuple kind (expected 'N')")?;
-    Ok(PgOutputMessage::Insert {
+    Ok(ChangeRef::Insert {
         relation,
         new: tuple_data(cur)?,
     })
 }
 
-fn update(cur: &mut Cursor) -> Result<PgOutputMessage, DecodeError> {
+fn update<'a>(cur: &mut Cursor<'a>) -> Result<ChangeRef<'a>, DecodeError> {
     let relation = cur.u32("Update relation id")?;
     let offset = cur.offset();
     let (key, old) = match cur.u8("Update tuple kind")? {
         b'K' => (Some(tuple_data(cur)?), None),
         b'O' => (None, Some(tuple_data(cur)?)),
         b'N' => {
-            return Ok(PgOutputMessage::Update {
+            return Ok(ChangeRef::Update {
                 relation,
                 key: None,
                 old: None,
@@ -134,7 +151,7 @@ fn update(cur: &mut Cursor) -> Result<PgOutputMessage, DecodeError> {
         }
     };
     expect(cur, b'N', "Update new tuple kind (expected 'N')")?;
-    Ok(PgOutputMessage::Update {
+    Ok(ChangeRef::Update {
         relation,
         key,
         old,
@@ -142,7 +159,7 @@ fn update(cur: &mut Cursor) -> Result<PgOutputMessage, DecodeError> {
     })
 }
 
-fn delete(cur: &mut Cursor) -> Result<PgOutputMessage, DecodeError> {
+fn delete<'a>(cur: &mut Cursor<'a>) -> Result<ChangeRef<'a>, DecodeError> {
     let relation = cur.u32("Delete relation id")?;
     let offset = cur.offset();
     let (key, old) = match cur.u8("Delete tuple kind")? {
@@ -156,7 +173,7 @@ fn delete(cur: &mut Cursor) -> Result<PgOutputMessage, DecodeError> {
             })
         }
     };
-    Ok(PgOutputMessage::Delete { relation, key, old })
+    Ok(ChangeRef::Delete { relation, key, old })
 }
 
 fn truncate(cur: &mut Cursor) -> Result<PgOutputMessage, DecodeError> {
@@ -180,16 +197,16 @@ fn logical_message(cur: &mut Cursor) -> Result<PgOutputMessage, DecodeError> {
 
 /// TupleData: Int16 column count, then per column a kind byte and, for `'t'`/`'b'`, an Int32
 /// length and the value.
-fn tuple_data(cur: &mut Cursor) -> Result<TupleData, DecodeError> {
+fn tuple_data<'a>(cur: &mut Cursor<'a>) -> Result<TupleRef<'a>, DecodeError> {
     let n = cur.count16("TupleData column count")?;
     let mut values = Vec::with_capacity(cur.capacity_for(n, MIN_TUPLE_COLUMN_LEN));
     for _ in 0..n {
         let offset = cur.offset();
         values.push(match cur.u8("TupleData column kind")? {
-            b'n' => TupleValue::Null,
-            b'u' => TupleValue::UnchangedToast,
-            b't' => TupleValue::Text(cur.len_prefixed_text("TupleData text value")?),
-            b'b' => TupleValue::Binary(cur.len_prefixed("TupleData binary value")?.to_vec()),
+            b'n' => TupleValueRef::Null,
+            b'u' => TupleValueRef::UnchangedToast,
+            b't' => TupleValueRef::Text(cur.len_prefixed_str("TupleData text value")?),
+            b'b' => TupleValueRef::Binary(cur.len_prefixed("TupleData binary value")?),
             found => {
                 return Err(DecodeError::BadTag {
                     what: "TupleData column kind (expected 'n', 'u', 't' or 'b')",
@@ -199,7 +216,7 @@ fn tuple_data(cur: &mut Cursor) -> Result<TupleData, DecodeError> {
             }
         });
     }
-    Ok(TupleData(values))
+    Ok(TupleRef(values))
 }
 
 /// Reads one byte that must equal `tag`.

@@ -144,3 +144,81 @@ pub enum TupleValue {
     /// `'b'`: the value in the type's binary send format (only with `binary 'true'`).
     Binary(Vec<u8>),
 }
+
+/// A row change with its tuples borrowed from the message ([`decode_change`](super::decode_change)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeRef<'a> {
+    /// `'I'`: see [`PgOutputMessage::Insert`].
+    Insert { relation: u32, new: TupleRef<'a> },
+    /// `'U'`: see [`PgOutputMessage::Update`].
+    Update {
+        relation: u32,
+        key: Option<TupleRef<'a>>,
+        old: Option<TupleRef<'a>>,
+        new: TupleRef<'a>,
+    },
+    /// `'D'`: see [`PgOutputMessage::Delete`].
+    Delete {
+        relation: u32,
+        key: Option<TupleRef<'a>>,
+        old: Option<TupleRef<'a>>,
+    },
+}
+
+impl ChangeRef<'_> {
+    /// The change as an owned message.
+    pub fn into_message(self) -> PgOutputMessage {
+        match self {
+            ChangeRef::Insert { relation, new } => PgOutputMessage::Insert {
+                relation,
+                new: new.to_owned_tuple(),
+            },
+            ChangeRef::Update {
+                relation,
+                key,
+                old,
+                new,
+            } => PgOutputMessage::Update {
+                relation,
+                key: key.map(|t| t.to_owned_tuple()),
+                old: old.map(|t| t.to_owned_tuple()),
+                new: new.to_owned_tuple(),
+            },
+            ChangeRef::Delete { relation, key, old } => PgOutputMessage::Delete {
+                relation,
+                key: key.map(|t| t.to_owned_tuple()),
+                old: old.map(|t| t.to_owned_tuple()),
+            },
+        }
+    }
+}
+
+/// The column values of one row, borrowed from the message.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TupleRef<'a>(pub Vec<TupleValueRef<'a>>);
+
+impl TupleRef<'_> {
+    /// The tuple with its values copied out of the message.
+    pub fn to_owned_tuple(&self) -> TupleData {
+        TupleData(
+            self.0
+                .iter()
+                .map(|value| match value {
+                    TupleValueRef::Null => TupleValue::Null,
+                    TupleValueRef::UnchangedToast => TupleValue::UnchangedToast,
+                    TupleValueRef::Text(text) => TupleValue::Text((*text).to_owned()),
+                    TupleValueRef::Binary(bytes) => TupleValue::Binary(bytes.to_vec()),
+                })
+                .collect(),
+        )
+    }
+}
+
+/// One column value of a [`TupleRef`]; see [`TupleValue`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TupleValueRef<'a> {
+    Null,
+    UnchangedToast,
+    Text(&'a str),
+    Binary(&'a [u8]),
+}
