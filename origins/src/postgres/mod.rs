@@ -2,6 +2,7 @@
 //! and a pgoutput v1 decoder), `xmin` / version-column compare-and-set out (tokio-postgres).
 
 mod apply;
+mod copy_rows;
 mod describe;
 mod error;
 mod origin;

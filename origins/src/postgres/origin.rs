@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use tether_engine::sync::{
     BatchOutcome, BoxFuture, ChangeStream, Origin, OriginError, OriginSnapshot, OriginTable,
-    OriginTableName, OriginWrite, Position,
+    OriginTableName, OriginWrite, Position, SnapshotStream,
 };
 use tether_engine::QueryResult;
 use tokio_postgres::config::Host;
@@ -254,6 +254,17 @@ impl Origin for PostgresOrigin {
         table: &'a OriginTable,
     ) -> BoxFuture<'a, Result<OriginSnapshot, OriginError>> {
         Box::pin(snapshot::take(&self.inner, table))
+    }
+
+    fn snapshot_stream<'a>(
+        &'a self,
+        table: &'a OriginTable,
+    ) -> BoxFuture<'a, Result<Box<dyn SnapshotStream + 'a>, OriginError>> {
+        Box::pin(async move {
+            let stream: Box<dyn SnapshotStream + 'a> =
+                Box::new(snapshot::open(&self.inner, table).await?);
+            Ok(stream)
+        })
     }
 
     fn changes<'a>(

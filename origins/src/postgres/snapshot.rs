@@ -1,24 +1,66 @@
 //! The consistent start: a publication for the table, then on a walsender connection a
-//! REPEATABLE READ transaction whose first command creates a temporary logical slot using the
-//! transaction's snapshot, the table copied inside it, and the slot's consistent point as the
-//! position. The stream then starts exactly there — no gap, no duplicate.
+//! REPEATABLE READ transaction whose first command creates a logical slot using the
+//! transaction's snapshot, the table copied inside it (a binary `COPY` streamed chunk by chunk,
+//! see [`super::copy_rows`]), and the slot's consistent point as the position. The stream then
+//! starts exactly there — no gap, no duplicate.
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use tether_engine::sync::{OriginError, OriginRow, OriginSnapshot, OriginTable, OriginTableName};
+use tether_engine::sync::{
+    BoxFuture, OriginError, OriginRow, OriginSnapshot, OriginTable, OriginTableName, Position,
+    SnapshotRow, SnapshotStream,
+};
 
+use super::copy_rows::{CopyColumn, CopyRows};
 use super::describe::quote;
 use super::error::PgError;
 use super::origin::{lsn_position, Inner, PreparedStream, SlotRecord};
 use super::pgoutput::parse_lsn;
-use super::types::value_from_text;
+use super::wire::WireConnection;
 
 /// How many unclaimed snapshot connections (each holding a slot) are kept.
 const KEPT_PREPARED: usize = 16;
+/// Rows per chunk of a streamed snapshot.
+const CHUNK_ROWS: usize = 8192;
 
-/// Takes a snapshot of `table` and prepares its stream.
+/// A snapshot being copied: the walsender connection in its snapshot transaction, reading the
+/// COPY's rows.
+pub struct PgSnapshot<'a> {
+    inner: &'a Inner,
+    table: OriginTableName,
+    lsn: u64,
+    position: Position,
+    /// `None` once the copy is over and the connection waits for the stream.
+    connection: Option<WireConnection>,
+    slot: String,
+    publication: String,
+    persistent: bool,
+    rows: CopyRows,
+}
+
+/// Takes a snapshot of `table` whole (the rows collected) and prepares its stream.
 pub async fn take(inner: &Inner, table: &OriginTable) -> Result<OriginSnapshot, OriginError> {
+    let mut snapshot = open(inner, table).await?;
+    let mut rows = Vec::new();
+    while let Some(chunk) = snapshot.next_chunk().await? {
+        rows.extend(
+            chunk
+                .into_iter()
+                .map(|row| OriginRow::new(row.values, row.system_version.map(|v| v.to_string()))),
+        );
+    }
+    Ok(OriginSnapshot {
+        position: snapshot.position,
+        rows,
+    })
+}
+
+/// Starts a snapshot of `table`: creates its slot and starts the copy.
+pub async fn open<'a>(
+    inner: &'a Inner,
+    table: &OriginTable,
+) -> Result<PgSnapshot<'a>, OriginError> {
     let info = inner.table_info(&table.name).await?;
     let publication = inner.publication_name(&table.name);
     ensure_publication(inner, &publication, &table.name).await?;
@@ -40,51 +82,99 @@ pub async fn take(inner: &Inner, table: &OriginTable) -> Result<OriginSnapshot, 
         .and_then(|rows| rows.first())
         .and_then(|row| row.get(1).cloned().flatten())
         .ok_or_else(|| OriginError::Sql("CREATE_REPLICATION_SLOT returned no position".into()))?;
-    let position = parse_lsn(&consistent_point)
+    let lsn = parse_lsn(&consistent_point)
         .map_err(|e| OriginError::Sql(format!("bad LSN {consistent_point}: {e}")))?;
-    let columns: Vec<String> = info.table.columns.iter().map(|c| quote(&c.name)).collect();
-    let select = format!(
-        "SELECT xmin::text, {} FROM {}.{}",
-        columns.join(", "),
-        quote(&table.name.schema),
-        quote(&table.name.name)
-    );
-    let copied = connection.simple_query(&select).await?;
-    connection.simple_query("COMMIT").await?;
-    let mut rows = Vec::new();
-    for row in copied.into_iter().flatten() {
-        let mut fields = row.into_iter();
-        let version = fields.next().flatten();
-        let values = fields
-            .zip(&info.table.columns)
-            .map(|(text, column)| value_from_text(text.as_deref(), &column.data_type))
-            .collect::<Result<Vec<_>, PgError>>()?;
-        rows.push(OriginRow::new(values, version));
-    }
-    if persistent {
-        inner.slots.lock().push(SlotRecord {
-            table: table.name.clone(),
-            slot: slot.clone(),
-            publication: publication.clone(),
-            created: position,
-            in_use: true,
+    let mut columns = Vec::with_capacity(info.table.columns.len());
+    let mut select = Vec::with_capacity(info.table.columns.len() + 1);
+    select.push("xmin".to_string());
+    for (column, type_name) in info.table.columns.iter().zip(&info.type_names) {
+        let (copied, cast) = CopyColumn::of(type_name, &column.data_type);
+        columns.push(copied);
+        select.push(if cast {
+            format!("{}::text", quote(&column.name))
+        } else {
+            quote(&column.name)
         });
     }
-    let mut prepared = inner.prepared.lock();
-    prepared.push(PreparedStream {
+    connection
+        .copy_out(&format!(
+            "COPY (SELECT {} FROM {}.{}) TO STDOUT (FORMAT binary)",
+            select.join(", "),
+            quote(&table.name.schema),
+            quote(&table.name.name)
+        ))
+        .await?;
+    Ok(PgSnapshot {
+        inner,
         table: table.name.clone(),
-        position,
-        connection,
+        lsn,
+        position: lsn_position(lsn),
+        connection: Some(connection),
         slot,
         publication,
-    });
-    if prepared.len() > KEPT_PREPARED {
-        prepared.remove(0);
-    }
-    Ok(OriginSnapshot {
-        position: lsn_position(position),
-        rows,
+        persistent,
+        rows: CopyRows::new(columns),
     })
+}
+
+impl SnapshotStream for PgSnapshot<'_> {
+    fn position(&self) -> &Position {
+        &self.position
+    }
+
+    fn next_chunk(&mut self) -> BoxFuture<'_, Result<Option<Vec<SnapshotRow>>, OriginError>> {
+        Box::pin(async move { self.read_chunk().await.map_err(OriginError::from) })
+    }
+}
+
+impl PgSnapshot<'_> {
+    async fn read_chunk(&mut self) -> Result<Option<Vec<SnapshotRow>>, PgError> {
+        let Some(connection) = self.connection.as_mut() else {
+            return Ok(None);
+        };
+        let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+        let rows = &mut self.rows;
+        let ended = connection
+            .copy_data(CHUNK_ROWS, |payload| rows.payload(payload, &mut chunk))
+            .await?;
+        if ended {
+            if !self.rows.ended() {
+                return Err(PgError::Decode("the COPY ended without its trailer".into()));
+            }
+            self.finish().await?;
+        }
+        Ok((!chunk.is_empty()).then_some(chunk))
+    }
+
+    /// Ends the snapshot transaction and keeps the connection, holding its slot, for the
+    /// stream that continues the snapshot.
+    async fn finish(&mut self) -> Result<(), PgError> {
+        let Some(mut connection) = self.connection.take() else {
+            return Ok(());
+        };
+        connection.simple_query("COMMIT").await?;
+        if self.persistent {
+            self.inner.slots.lock().push(SlotRecord {
+                table: self.table.clone(),
+                slot: self.slot.clone(),
+                publication: self.publication.clone(),
+                created: self.lsn,
+                in_use: true,
+            });
+        }
+        let mut prepared = self.inner.prepared.lock();
+        prepared.push(PreparedStream {
+            table: self.table.clone(),
+            position: self.lsn,
+            connection,
+            slot: self.slot.clone(),
+            publication: self.publication.clone(),
+        });
+        if prepared.len() > KEPT_PREPARED {
+            prepared.remove(0);
+        }
+        Ok(())
+    }
 }
 
 /// Creates the table's publication, or adds the table to it, unless it is there already.

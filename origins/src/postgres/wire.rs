@@ -203,6 +203,83 @@ impl WireConnection {
         }
     }
 
+    /// Starts a `COPY ... TO STDOUT`: returns once the server is sending its data.
+    pub async fn copy_out(&mut self, sql: &str) -> Result<(), PgError> {
+        frontend::query(sql, &mut self.write)?;
+        self.flush().await?;
+        loop {
+            match self.next_message().await? {
+                Message::CopyOutResponse(_) => return Ok(()),
+                Message::ErrorResponse(body) => {
+                    let error = server_error(body.fields());
+                    return self.ready_for_query(Some(error)).await;
+                }
+                Message::ReadyForQuery(_) => {
+                    return Err(PgError::Protocol(format!("{sql:?} started no COPY")))
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Hands the CopyData payloads of a running COPY TO STDOUT to `each`, straight from the
+    /// receive buffer: everything received, and at least `min` payloads unless the COPY ends
+    /// first. Returns `true` once the COPY has ended (the connection is ready for queries).
+    pub async fn copy_data(
+        &mut self,
+        min: usize,
+        mut each: impl FnMut(&[u8]) -> Result<(), PgError>,
+    ) -> Result<bool, PgError> {
+        let mut handed = 0;
+        loop {
+            let mut at = 0;
+            while let Some(&[tag, a, b, c, d]) = self.read.get(at..at + 5) {
+                if tag != b'd' {
+                    break;
+                }
+                let length = u32::from_be_bytes([a, b, c, d]) as usize;
+                if length < 4 {
+                    return Err(PgError::Protocol(format!("CopyData length {length}")));
+                }
+                let Some(payload) = self.read.get(at + 5..at + 1 + length) else {
+                    break;
+                };
+                each(payload)?;
+                handed += 1;
+                at += 1 + length;
+            }
+            self.read.advance(at);
+            if self.read.first().is_some_and(|&tag| tag != b'd') {
+                match self.next_message().await? {
+                    Message::CopyDone => return self.ready_for_query(None).await.map(|()| true),
+                    Message::ErrorResponse(body) => {
+                        let error = server_error(body.fields());
+                        return self.ready_for_query(Some(error)).await.map(|()| true);
+                    }
+                    // Notices and parameter changes may come between rows.
+                    _ => continue,
+                }
+            }
+            if handed >= min {
+                return Ok(false);
+            }
+            self.receive().await?;
+        }
+    }
+
+    /// Reads to ReadyForQuery; fails with `error`, or with the first error the server sends.
+    async fn ready_for_query(&mut self, mut error: Option<PgError>) -> Result<(), PgError> {
+        loop {
+            match self.next_message().await? {
+                Message::ErrorResponse(body) if error.is_none() => {
+                    error = Some(server_error(body.fields()))
+                }
+                Message::ReadyForQuery(_) => return error.map_or(Ok(()), Err),
+                _ => {}
+            }
+        }
+    }
+
     /// `START_REPLICATION`: from here on the connection carries CopyData both ways.
     pub async fn start_replication(&mut self, command: &str) -> Result<(), PgError> {
         frontend::query(command, &mut self.write)?;
@@ -275,14 +352,20 @@ impl WireConnection {
             } else if let Some(message) = Message::parse(&mut self.read)? {
                 return Ok(Backend::Message(message));
             }
-            if self.read.capacity() - self.read.len() < 8 * 1024 {
-                self.read.reserve(64 * 1024);
-            }
-            let read = self.stream.read_buf(&mut self.read).await?;
-            if read == 0 {
-                return Err(PgError::Closed("the server closed the connection".into()));
-            }
+            self.receive().await?;
         }
+    }
+
+    /// Reads more of what the server sent into the receive buffer.
+    async fn receive(&mut self) -> Result<(), PgError> {
+        if self.read.capacity() - self.read.len() < 8 * 1024 {
+            self.read.reserve(64 * 1024);
+        }
+        let read = self.stream.read_buf(&mut self.read).await?;
+        if read == 0 {
+            return Err(PgError::Closed("the server closed the connection".into()));
+        }
+        Ok(())
     }
 }
 
