@@ -126,7 +126,7 @@ pub async fn apply_batch(
     }
     let style = MySql { tables };
     for _ in 0..LOCK_RETRIES {
-        let mut guard = inner.conn().await?;
+        let mut guard = inner.writer().await?;
         let Some(conn) = guard.as_mut() else {
             return Err(OriginError::Unavailable("no connection".into()));
         };

@@ -4,7 +4,7 @@
 //! connection of its own, registered as a replica with a server id unique in this process.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -61,12 +61,20 @@ pub(super) struct Inner {
     /// Options of every connection (SQL, snapshot, binlog).
     pub opts: Opts,
     conn: tokio::sync::Mutex<Option<Conn>>,
+    /// Write-back connections: batches in flight together each run on their own.
+    writers: [tokio::sync::Mutex<Option<Conn>>; WRITERS],
+    /// Which write-back connection a batch waits for when none is free.
+    next_writer: AtomicUsize,
     pub tables: TableCache,
     flavor: parking_lot::Mutex<Option<Flavor>>,
     /// The user may stream the binlog (checked once, at the first describe).
     pub replication_checked: AtomicBool,
     server_id_base: AtomicU32,
 }
+
+/// How many write-back connections an origin opens at most (so how many batches the dispatcher
+/// may have in flight; batches in flight together never share a row).
+pub const WRITERS: usize = 4;
 
 /// Numbers the binlog connections of this process.
 static STREAMS: AtomicU32 = AtomicU32::new(0);
@@ -109,6 +117,8 @@ impl MySqlOrigin {
             inner: Arc::new(Inner {
                 opts,
                 conn: tokio::sync::Mutex::new(None),
+                writers: std::array::from_fn(|_| tokio::sync::Mutex::new(None)),
+                next_writer: AtomicUsize::new(0),
                 tables: TableCache::default(),
                 flavor: parking_lot::Mutex::new(None),
                 replication_checked: AtomicBool::new(false),
@@ -130,6 +140,22 @@ impl Inner {
     /// The SQL connection, (re)connecting when there is none.
     pub async fn conn(&self) -> Result<tokio::sync::MutexGuard<'_, Option<Conn>>, MySqlError> {
         let mut guard = self.conn.lock().await;
+        if guard.is_none() {
+            *guard = Some(self.connect().await?);
+        }
+        Ok(guard)
+    }
+
+    /// A write-back connection: a free one, else the next in turn once it is free;
+    /// (re)connecting when it has none.
+    pub async fn writer(&self) -> Result<tokio::sync::MutexGuard<'_, Option<Conn>>, MySqlError> {
+        let mut guard = match self.writers.iter().find_map(|w| w.try_lock().ok()) {
+            Some(free) => free,
+            None => {
+                let turn = self.next_writer.fetch_add(1, Ordering::Relaxed) % WRITERS;
+                self.writers[turn].lock().await
+            }
+        };
         if guard.is_none() {
             *guard = Some(self.connect().await?);
         }
@@ -290,20 +316,26 @@ impl Origin for MySqlOrigin {
 
     fn current_position(&self) -> BoxFuture<'_, Result<Position, OriginError>> {
         Box::pin(async move {
-            let mut guard = self.inner.conn().await?;
-            let Some(conn) = guard.as_mut() else {
-                return Err(OriginError::Unavailable("no connection".into()));
-            };
-            match binlog_status(conn).await {
-                Ok(Some(position)) => Ok(position.to_position()),
-                Ok(None) => Err(OriginError::Setup(describe::BINLOG_OFF.into())),
-                Err(e) => {
-                    if e.is_connection_loss() {
+            // An idle connection may have died with a server restart: a second try runs on a
+            // new one (the query only reads).
+            for first_try in [true, false] {
+                let mut guard = self.inner.conn().await?;
+                let Some(conn) = guard.as_mut() else {
+                    return Err(OriginError::Unavailable("no connection".into()));
+                };
+                match binlog_status(conn).await {
+                    Ok(Some(position)) => return Ok(position.to_position()),
+                    Ok(None) => return Err(OriginError::Setup(describe::BINLOG_OFF.into())),
+                    Err(e) if e.is_connection_loss() => {
                         Inner::forget(&mut guard);
+                        if !first_try {
+                            return Err(e.into());
+                        }
                     }
-                    Err(e.into())
+                    Err(e) => return Err(e.into()),
                 }
             }
+            Err(OriginError::Unavailable("no connection".into()))
         })
     }
 
@@ -312,6 +344,10 @@ impl Origin for MySqlOrigin {
         writes: &'a [OriginWrite],
     ) -> BoxFuture<'a, Result<BatchOutcome, OriginError>> {
         Box::pin(apply::apply_batch(&self.inner, writes))
+    }
+
+    fn max_in_flight(&self) -> usize {
+        WRITERS
     }
 
     fn execute<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<Vec<QueryResult>, OriginError>> {
