@@ -33,7 +33,7 @@ use super::types::{value_from_text, value_to_text};
 type StatementCache = parking_lot::Mutex<HashMap<String, tokio_postgres::Statement>>;
 
 /// How many batches the dispatcher may have in flight on the write-back connection.
-pub const MAX_IN_FLIGHT: usize = 64;
+pub const MAX_IN_FLIGHT: usize = 256;
 
 /// The write-back connection and the statements prepared on it.
 pub struct WriteConnection {
