@@ -480,23 +480,9 @@ fn report_header(args: &RunArgs, header: &Header, contenders: &[&Contender]) -> 
     s
 }
 
+/// Operations per second as the report prints them (shared with the sync reports).
 fn fmt_ops(x: f64) -> String {
-    if x >= 1000.0 {
-        let n = x.round() as u64;
-        let digits = n.to_string();
-        let mut out = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        out
-    } else if x >= 10.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.2}")
-    }
+    crate::sync_bench::report::fmt_rate(x)
 }
 
 fn fmt_ratio(x: f64) -> String {
