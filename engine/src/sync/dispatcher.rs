@@ -78,26 +78,37 @@ async fn run(weak: Weak<Shared>) {
             shared.sync.progress.notify_waiters();
         }
         // Start every batch that may start.
-        let due = loop {
-            let has_room = |origin: &str| {
-                let limit = shared
-                    .sync
-                    .origin(origin)
-                    .map_or(1, |o| o.max_in_flight().max(1));
-                in_flight.get(origin).copied().unwrap_or(0) < limit
-            };
-            if !sending.is_empty() && !in_flight.keys().any(|o| has_room(o)) {
-                break None;
-            }
-            match shared.sync.take_batch(Instant::now(), has_room) {
-                Ok(batch) => {
-                    *in_flight.entry(batch.origin.clone()).or_default() += 1;
-                    let carried = (batch.origin.clone(), batch.local_txn);
-                    let task = sending.spawn(send(shared.clone(), batch));
-                    tasks.insert(task.id(), carried);
+        let limit = |origin: &str| {
+            shared
+                .sync
+                .origin(origin)
+                .map_or(1, |o| o.max_in_flight().max(1))
+        };
+        let full = !sending.is_empty()
+            && in_flight
+                .iter()
+                .all(|(origin, count)| *count >= limit(origin));
+        let due = if full {
+            None
+        } else {
+            let mut limits: HashMap<String, usize> = HashMap::new();
+            let (batches, due) = shared.sync.take_batches(Instant::now(), |origin| {
+                let limit = *limits
+                    .entry(origin.to_string())
+                    .or_insert_with(|| limit(origin));
+                let count = in_flight.entry(origin.to_string()).or_default();
+                let room = *count < limit;
+                if room {
+                    *count += 1;
                 }
-                Err(due) => break due,
+                room
+            });
+            for batch in batches {
+                let carried = (batch.origin.clone(), batch.local_txn);
+                let task = sending.spawn(send(shared.clone(), batch));
+                tasks.insert(task.id(), carried);
             }
+            due
         };
         let wake_notify = shared.sync.wake_dispatcher.clone();
         drop(shared);

@@ -2,7 +2,7 @@
 //! outbox of committed write attempts the dispatcher sends, the rebase chains of our own
 //! applied writes, and the event bus.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -53,10 +53,12 @@ impl PendingBatch {
         self.attempts.iter().any(|a| a.view.is_paused())
     }
 
-    fn touches(&self, keys: &[(TableId, &Key)]) -> bool {
-        self.attempts
-            .iter()
-            .any(|a| keys.contains(&(a.view.table.id, &a.key)))
+    fn touches(&self, keys: &HashSet<(TableId, &Key)>) -> bool {
+        !keys.is_empty()
+            && self
+                .attempts
+                .iter()
+                .any(|a| keys.contains(&(a.view.table.id, &a.key)))
     }
 }
 
@@ -153,39 +155,35 @@ impl SyncRuntime {
         self.wake_dispatcher.notify_one();
     }
 
-    /// Takes the first batch that may be sent now — not in flight, not paused, due, its origin
-    /// has room (`may_start`), and touching no key an earlier unresolved batch touches (per-key
-    /// order) — and marks it in flight. Otherwise returns the earliest time a batch waiting for
-    /// its retry is due.
-    pub fn take_batch(
+    /// Takes every batch that may be sent now — not in flight, not paused, due, its origin has
+    /// room (`may_start`, asked once per batch it would take, which counts it as started when
+    /// it says yes), and touching no key an earlier unresolved batch touches (per-key order) —
+    /// and marks them in flight, in outbox order. Also returns the earliest time a batch
+    /// waiting for its retry is due. One pass over the outbox, whatever is in flight.
+    pub fn take_batches(
         &self,
         now: Instant,
-        may_start: impl Fn(&str) -> bool,
-    ) -> Result<DispatchedBatch, Option<Instant>> {
+        mut may_start: impl FnMut(&str) -> bool,
+    ) -> (Vec<DispatchedBatch>, Option<Instant>) {
         let mut outbox = self.outbox.lock();
-        let mut blocked: Vec<(TableId, &Key)> = Vec::new();
+        let mut blocked: HashSet<(TableId, &Key)> = HashSet::new();
         let mut earliest: Option<Instant> = None;
-        let mut chosen = None;
-        for (index, batch) in outbox.iter().enumerate() {
+        let mut taken = Vec::new();
+        for batch in outbox.iter_mut() {
             let eligible = !batch.in_flight && !batch.paused() && !batch.touches(&blocked);
             if eligible && batch.next_try <= now && may_start(&batch.origin) {
-                chosen = Some(index);
-                break;
-            }
-            if eligible && batch.next_try > now {
+                batch.in_flight = true;
+                taken.push(DispatchedBatch {
+                    origin: batch.origin.clone(),
+                    local_txn: batch.local_txn,
+                    attempts: batch.attempts.clone(),
+                });
+            } else if eligible && batch.next_try > now {
                 earliest = Some(earliest.map_or(batch.next_try, |e| e.min(batch.next_try)));
             }
             blocked.extend(batch.attempts.iter().map(|a| (a.view.table.id, &a.key)));
         }
-        let Some(batch) = chosen.and_then(|index| outbox.get_mut(index)) else {
-            return Err(earliest);
-        };
-        batch.in_flight = true;
-        Ok(DispatchedBatch {
-            origin: batch.origin.clone(),
-            local_txn: batch.local_txn,
-            attempts: batch.attempts.clone(),
-        })
+        (taken, earliest)
     }
 }
 
