@@ -10,6 +10,9 @@
 //! timeouts rerun the batch; a lost connection leaves it pending. Also plain SQL for
 //! `execute`.
 //!
+//! Single writes in flight together (autocommit local UPDATEs on different rows) are sent as
+//! one group transaction ([`crate::group_commit`]), each keeping its own outcome.
+//!
 //! Round trips of a batch: one opens the transaction (`SET TRANSACTION ISOLATION LEVEL READ
 //! COMMITTED; START TRANSACTION`), one per statement and one per version read back, and one
 //! commits and reads the binlog position the view waits for (`COMMIT; SHOW MASTER STATUS`). A
@@ -34,6 +37,7 @@ use super::error::{codes, MySqlError};
 use super::origin::{binlog_status, commit_with_status, Inner, TableInfo};
 use super::snapshot::quote;
 use super::types::{from_sql, to_param, ColumnKind};
+use crate::group_commit::WriteAnswer;
 
 /// Deadlocks and lock wait timeouts: the batch is run again this many times.
 const LOCK_RETRIES: usize = 5;
@@ -113,10 +117,55 @@ impl MySql {
     }
 }
 
-/// Applies a batch as one origin transaction.
+/// Applies a batch as one origin transaction. A single write joins the origin's write-back
+/// group (see [`crate::group_commit`]): it is sent with the other single writes in flight.
 pub async fn apply_batch(
     inner: &Inner,
     writes: &[OriginWrite],
+) -> Result<BatchOutcome, OriginError> {
+    if let [write] = writes {
+        return inner
+            .groups
+            .submit(write.clone(), |group| send_group(inner, group))
+            .await;
+    }
+    run_on_writer(inner, writes, AllOrNothing::Yes).await
+}
+
+/// Sends a group of single writes as one transaction; each write keeps its own outcome (a
+/// statement that fails or conflicts changes nothing, and the others commit without it).
+async fn send_group(inner: &Inner, group: Vec<OriginWrite>) -> Vec<WriteAnswer> {
+    match run_on_writer(inner, &group, AllOrNothing::No).await {
+        Ok(BatchOutcome {
+            outcomes,
+            commit_position,
+        }) => outcomes
+            .into_iter()
+            .map(|outcome| {
+                let applied = matches!(outcome, WriteOutcome::Applied { .. });
+                Ok(BatchOutcome {
+                    outcomes: vec![outcome],
+                    commit_position: commit_position.clone().filter(|_| applied),
+                })
+            })
+            .collect(),
+        Err(e) => vec![Err(e); group.len()],
+    }
+}
+
+/// Whether one write that does not apply undoes the others (a local transaction's batch) or
+/// not (a group of independent single writes).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AllOrNothing {
+    Yes,
+    No,
+}
+
+/// Runs `writes` as one transaction on a write-back connection, again after a deadlock.
+async fn run_on_writer(
+    inner: &Inner,
+    writes: &[OriginWrite],
+    all_or_nothing_writes: AllOrNothing,
 ) -> Result<BatchOutcome, OriginError> {
     let mut tables = HashMap::new();
     for write in writes {
@@ -130,7 +179,7 @@ pub async fn apply_batch(
         let Some(conn) = guard.as_mut() else {
             return Err(OriginError::Unavailable("no connection".into()));
         };
-        match run_batch(conn, &style, writes).await {
+        match run_batch(conn, &style, writes, all_or_nothing_writes).await {
             Ok(outcome) => return Ok(outcome),
             Err(e) if e.is_retryable() => {
                 let _ = conn.query_drop("ROLLBACK").await;
@@ -154,6 +203,7 @@ async fn run_batch(
     conn: &mut Conn,
     style: &MySql,
     writes: &[OriginWrite],
+    all_or_nothing_writes: AllOrNothing,
 ) -> Result<BatchOutcome, MySqlError> {
     // A lone write whose new version is known without reading it back is atomic by itself:
     // it runs in autocommit, with no transaction to open or commit.
@@ -168,14 +218,16 @@ async fn run_batch(
     }
     let mut outcomes = Vec::with_capacity(writes.len());
     let mut produced: Vec<(&OriginWrite, Option<String>)> = Vec::new();
+    let mut any_applied = false;
     for write in writes {
         let outcome = apply_one(conn, style, write, effective_base(write, &produced)).await?;
         let applied = matches!(outcome, WriteOutcome::Applied { .. });
+        any_applied |= applied;
         if let WriteOutcome::Applied { new_version } = &outcome {
             produced.push((write, new_version.clone()));
         }
         outcomes.push(outcome);
-        if !applied {
+        if !applied && all_or_nothing_writes == AllOrNothing::Yes {
             if !autocommit {
                 conn.query_drop("ROLLBACK").await?;
             }
@@ -194,7 +246,7 @@ async fn run_batch(
         commit_with_status(conn).await?
     };
     let commit_position: Option<Position> = match status {
-        Ok(position) => position.map(|p| p.to_position()),
+        Ok(position) => position.map(|p| p.to_position()).filter(|_| any_applied),
         Err(e) if e.is_connection_loss() => return Err(e),
         Err(_) => None,
     };

@@ -20,6 +20,7 @@ use super::error::MySqlError;
 use super::position::BinlogPosition;
 use super::types::ColumnInfo;
 use super::{apply, describe, snapshot, stream};
+use crate::group_commit::GroupCommit;
 
 /// How long a connection attempt may take.
 pub(super) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -70,11 +71,17 @@ pub(super) struct Inner {
     /// The user may stream the binlog (checked once, at the first describe).
     pub replication_checked: AtomicBool,
     server_id_base: AtomicU32,
+    /// Single-write batches in flight, sent together as one transaction per group.
+    pub groups: GroupCommit,
 }
 
-/// How many write-back connections an origin opens at most (so how many batches the dispatcher
-/// may have in flight; batches in flight together never share a row).
+/// How many write-back connections an origin opens at most (so how many batches or groups run
+/// at once; batches in flight together never share a row).
 pub const WRITERS: usize = 4;
+
+/// How many batches the dispatcher may have in flight: single writes among them wait in the
+/// write-back group's queue and go out together.
+pub const MAX_IN_FLIGHT: usize = 256;
 
 /// Numbers the binlog connections of this process.
 static STREAMS: AtomicU32 = AtomicU32::new(0);
@@ -123,6 +130,7 @@ impl MySqlOrigin {
                 flavor: parking_lot::Mutex::new(None),
                 replication_checked: AtomicBool::new(false),
                 server_id_base: AtomicU32::new(0x4000_0000 | ((pid & 0x7FFF) << 15)),
+                groups: GroupCommit::new(WRITERS, MAX_IN_FLIGHT),
             }),
         }
     }
@@ -347,7 +355,7 @@ impl Origin for MySqlOrigin {
     }
 
     fn max_in_flight(&self) -> usize {
-        WRITERS
+        MAX_IN_FLIGHT
     }
 
     fn execute<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<Vec<QueryResult>, OriginError>> {

@@ -16,8 +16,8 @@ use tether_engine::sync::cas_sql::{
     all_or_nothing, cas_statement, effective_base, row_lookup, SqlStyle,
 };
 use tether_engine::sync::{
-    BatchOutcome, ConflictKind, OriginError, OriginTableName, OriginWrite, VersionCheck, WriteOp,
-    WriteOutcome,
+    BatchOutcome, ConflictKind, OriginError, OriginTableName, OriginWrite, Position, VersionCheck,
+    WriteOp, WriteOutcome,
 };
 use tether_engine::{Column, CommandTag, DataType, QueryResult, Row, Value};
 use tokio_postgres::types::ToSql;
@@ -57,7 +57,7 @@ const STATEMENT_CACHE_SIZE: usize = 256;
 const SERIALIZATION_RETRIES: usize = 5;
 
 /// PostgreSQL's spelling of write-back statements.
-struct PgSql {
+pub(super) struct PgSql {
     tables: HashMap<OriginTableName, Arc<TableInfo>>,
 }
 
@@ -99,18 +99,40 @@ impl SqlStyle for PgSql {
     }
 }
 
-/// Applies a batch as one origin transaction.
+/// Applies a batch as one origin transaction. A single write joins the origin's write-back
+/// group (see [`crate::group_commit`]): it is sent with the other single writes in flight.
 pub async fn apply_batch(
     inner: &Inner,
     writes: &[OriginWrite],
 ) -> Result<BatchOutcome, OriginError> {
+    if let [write] = writes {
+        return inner
+            .groups
+            .submit(write.clone(), |group| {
+                super::apply_group::send_group(inner, group)
+            })
+            .await;
+    }
+    apply_alone(inner, writes).await
+}
+
+/// The statement spelling for `writes`, with the described tables they touch.
+pub(super) async fn style_for(inner: &Inner, writes: &[OriginWrite]) -> Result<PgSql, OriginError> {
     let mut tables = HashMap::new();
     for write in writes {
         if !tables.contains_key(&write.table) {
             tables.insert(write.table.clone(), inner.table_info(&write.table).await?);
         }
     }
-    let style = PgSql { tables };
+    Ok(PgSql { tables })
+}
+
+/// Applies a batch as one origin transaction of its own.
+pub(super) async fn apply_alone(
+    inner: &Inner,
+    writes: &[OriginWrite],
+) -> Result<BatchOutcome, OriginError> {
+    let style = style_for(inner, writes).await?;
     // A transaction block must not share the connection with other batches' statements.
     let block = writes.len() > 1;
     for _ in 0..SERIALIZATION_RETRIES {
@@ -175,16 +197,26 @@ async fn run_batch(
         client.batch_execute("COMMIT").await?;
     }
     // Sent after the commit, so at least the commit's end: the echo comes at or before it.
-    let lsn: String = query(connection, "SELECT pg_current_wal_lsn()::text", &[])
-        .await?
-        .first()
-        .map(|row| row.get(0))
-        .ok_or_else(|| PgError::Protocol("pg_current_wal_lsn() returned no row".into()))?;
-    let lsn = parse_lsn(&lsn).map_err(|e| PgError::Decode(format!("bad LSN {lsn}: {e}")))?;
+    let rows = query(connection, CURRENT_LSN, &[]).await?;
     Ok(BatchOutcome {
         outcomes,
-        commit_position: Some(lsn_position(lsn)),
+        commit_position: Some(commit_position(&rows)?),
     })
+}
+
+/// Asks for the end of the WAL written so far: sent after a commit, the commit's echo comes at
+/// or before it.
+pub(super) const CURRENT_LSN: &str = "SELECT pg_current_wal_lsn()::text";
+
+/// The position [`CURRENT_LSN`] answered.
+pub(super) fn commit_position(rows: &[tokio_postgres::Row]) -> Result<Position, PgError> {
+    let lsn: String = rows
+        .first()
+        .map(|row| row.try_get(0))
+        .transpose()?
+        .ok_or_else(|| PgError::Protocol("pg_current_wal_lsn() returned no row".into()))?;
+    let lsn = parse_lsn(&lsn).map_err(|e| PgError::Decode(format!("bad LSN {lsn}: {e}")))?;
+    Ok(lsn_position(lsn))
 }
 
 /// One write: its outcome, or an error that ends the batch (connection, serialization).
@@ -207,12 +239,7 @@ async fn apply_one(
             Err(e) => return Err(e),
         };
         if let Some(row) = rows.first() {
-            let version: Option<String> = row.try_get::<_, Option<String>>(0).ok().flatten();
-            let new_version = match (write.op, &write.version) {
-                (WriteOp::Delete, _) | (_, VersionCheck::None) => None,
-                _ => version,
-            };
-            return Ok(WriteOutcome::Applied { new_version });
+            return Ok(applied(write, row));
         }
         let (current, current_xmin) = current_row(connection, style, write).await?;
         let stale_token = !second_try
@@ -235,6 +262,17 @@ async fn apply_one(
         });
     }
     Err(PgError::Protocol("write-back retry loop ended".into()))
+}
+
+/// The outcome of a write whose compare-and-set returned `row`: applied, with the version the
+/// row has now (none for deletes and last-writer-wins).
+pub(super) fn applied(write: &OriginWrite, row: &tokio_postgres::Row) -> WriteOutcome {
+    let version: Option<String> = row.try_get::<_, Option<String>>(0).ok().flatten();
+    let new_version = match (write.op, &write.version) {
+        (WriteOp::Delete, _) | (_, VersionCheck::None) => None,
+        _ => version,
+    };
+    WriteOutcome::Applied { new_version }
 }
 
 /// The origin's row for a write's key, with its `xmin`.
@@ -288,24 +326,40 @@ async fn query(
     sql: &str,
     params: &[Value],
 ) -> Result<Vec<tokio_postgres::Row>, PgError> {
-    let texts: Vec<Option<String>> = params.iter().map(value_to_text).collect();
-    let refs: Vec<&(dyn ToSql + Sync)> = texts.iter().map(|t| t as &(dyn ToSql + Sync)).collect();
+    let texts = param_texts(params);
+    let statement = prepared(connection, sql).await?;
+    Ok(connection
+        .client
+        .query(&statement, &param_refs(&texts))
+        .await?)
+}
+
+/// Parameters as the text the `$n::text::type` placeholders take.
+pub(super) fn param_texts(params: &[Value]) -> Vec<Option<String>> {
+    params.iter().map(value_to_text).collect()
+}
+
+/// [`param_texts`] as tokio-postgres takes them.
+pub(super) fn param_refs(texts: &[Option<String>]) -> Vec<&(dyn ToSql + Sync)> {
+    texts.iter().map(|t| t as &(dyn ToSql + Sync)).collect()
+}
+
+/// The statement `sql` prepared on the connection (once; cached by its text).
+pub(super) async fn prepared(
+    connection: &WriteConnection,
+    sql: &str,
+) -> Result<tokio_postgres::Statement, PgError> {
     let cache = &connection.statements;
-    let client = &connection.client;
-    let cached = cache.lock().get(sql).cloned();
-    let statement = match cached {
-        Some(statement) => statement,
-        None => {
-            let statement = client.prepare(sql).await?;
-            let mut cache = cache.lock();
-            if cache.len() >= STATEMENT_CACHE_SIZE {
-                cache.clear();
-            }
-            cache.insert(sql.to_string(), statement.clone());
-            statement
-        }
-    };
-    Ok(client.query(&statement, &refs).await?)
+    if let Some(statement) = cache.lock().get(sql).cloned() {
+        return Ok(statement);
+    }
+    let statement = connection.client.prepare(sql).await?;
+    let mut cache = cache.lock();
+    if cache.len() >= STATEMENT_CACHE_SIZE {
+        cache.clear();
+    }
+    cache.insert(sql.to_string(), statement.clone());
+    Ok(statement)
 }
 
 /// Constraint, data, permission and statement errors: the same write cannot succeed later.

@@ -2,11 +2,13 @@
 //! and a pgoutput v1 decoder), `xmin` / version-column compare-and-set out (tokio-postgres).
 
 mod apply;
+mod apply_group;
 mod copy_rows;
 mod describe;
 mod error;
 mod origin;
 pub mod pgoutput;
+mod pipeline;
 mod snapshot;
 mod stream;
 mod types;

@@ -20,6 +20,7 @@ use super::error::PgError;
 use super::pgoutput::format_lsn;
 use super::wire::{Endpoint, WireConfig, WireConnection};
 use super::{apply, describe, snapshot, stream};
+use crate::group_commit::GroupCommit;
 
 /// A described table with the PostgreSQL type name of each column (for parameter casts).
 #[derive(Debug, Clone)]
@@ -67,6 +68,8 @@ pub(super) struct Inner {
     /// Held shared by single-statement batches (pipelined) and exclusively by a batch that
     /// needs a transaction block, so no other statement lands inside its block.
     pub writer_block: tokio::sync::RwLock<()>,
+    /// Single-write batches in flight, sent together as one transaction per group.
+    pub groups: GroupCommit,
     pub tables: parking_lot::Mutex<HashMap<OriginTableName, Arc<TableInfo>>>,
     pub prepared: parking_lot::Mutex<Vec<PreparedStream>>,
     /// Keep slots across connections (resume after a dropped connection) instead of temporary
@@ -125,6 +128,7 @@ impl PostgresOrigin {
                 client: tokio::sync::Mutex::new(None),
                 writer: tokio::sync::Mutex::new(None),
                 writer_block: tokio::sync::RwLock::new(()),
+                groups: GroupCommit::new(1, apply::MAX_IN_FLIGHT),
                 tables: parking_lot::Mutex::default(),
                 prepared: parking_lot::Mutex::default(),
                 persistent_slots: AtomicBool::new(false),
