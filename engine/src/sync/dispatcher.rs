@@ -522,23 +522,26 @@ fn retry_later(
 
 /// Removes resolved batches (by local transaction and origin) from the outbox.
 fn remove_batches(shared: &Shared, done: &[(u64, String)]) {
-    if done.is_empty() {
-        return;
-    }
+    let txns: std::collections::HashSet<u64> = done.iter().map(|(txn, _)| *txn).collect();
+    let is_done = |batch: &super::runtime::PendingBatch| {
+        txns.contains(&batch.local_txn)
+            && done
+                .iter()
+                .any(|(txn, origin)| *txn == batch.local_txn && *origin == batch.origin)
+    };
     let mut outbox = shared.sync.outbox.lock();
-    if let [(local_txn, origin)] = done {
-        // The common case: one batch, usually at the front.
-        if let Some(index) = outbox
-            .iter()
-            .position(|b| b.local_txn == *local_txn && &b.origin == origin)
-        {
+    // Answered batches are mostly near the front (the oldest are sent first): stop once all
+    // are found rather than walking the whole backlog.
+    let mut left = done.len();
+    let mut index = 0;
+    while left > 0 && index < outbox.len() {
+        if is_done(&outbox[index]) {
             outbox.remove(index);
+            left -= 1;
+        } else {
+            index += 1;
         }
-        return;
     }
-    let done: std::collections::HashSet<(u64, &str)> =
-        done.iter().map(|(t, o)| (*t, o.as_str())).collect();
-    outbox.retain(|b| !done.contains(&(b.local_txn, b.origin.as_str())));
 }
 
 /// Records that `origin` answers again (an event if it did not before).

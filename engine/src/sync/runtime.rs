@@ -159,19 +159,36 @@ impl SyncRuntime {
     /// room (`may_start`, asked once per batch it would take, which counts it as started when
     /// it says yes), and touching no key an earlier unresolved batch touches (per-key order) —
     /// and marks them in flight, in outbox order. Also returns the earliest time a batch
-    /// waiting for its retry is due. One pass over the outbox, whatever is in flight.
+    /// waiting for its retry is due, among those looked at.
+    ///
+    /// One pass over the outbox, which ends once every origin is out of room: a batch only
+    /// ever waits for batches of its own origin (a view has one origin), so the batches
+    /// behind need not be looked at until a send ends.
     pub fn take_batches(
         &self,
         now: Instant,
         mut may_start: impl FnMut(&str) -> bool,
     ) -> (Vec<DispatchedBatch>, Option<Instant>) {
+        let origins = self.origins.read().len();
         let mut outbox = self.outbox.lock();
         let mut blocked: HashSet<(TableId, &Key)> = HashSet::new();
+        let mut full: Vec<String> = Vec::new();
         let mut earliest: Option<Instant> = None;
         let mut taken = Vec::new();
         for batch in outbox.iter_mut() {
+            if full.contains(&batch.origin) {
+                if full.len() >= origins {
+                    break;
+                }
+                continue;
+            }
             let eligible = !batch.in_flight && !batch.paused() && !batch.touches(&blocked);
-            if eligible && batch.next_try <= now && may_start(&batch.origin) {
+            let due = batch.next_try <= now;
+            let room = eligible && due && may_start(&batch.origin);
+            if eligible && due && !room {
+                full.push(batch.origin.clone());
+            }
+            if room {
                 batch.in_flight = true;
                 taken.push(DispatchedBatch {
                     origin: batch.origin.clone(),
