@@ -24,6 +24,7 @@ mod describe;
 mod error;
 mod origin;
 mod position;
+mod row_image;
 mod snapshot;
 mod stream;
 mod types;

@@ -32,7 +32,9 @@ use super::ddl::{effect_on, query_kind, Effect, QueryKind};
 use super::error::MySqlError;
 use super::origin::{Inner, TableInfo};
 use super::position::{clean_file_name, BinlogPosition};
+use super::row_image::{ImageColumns, ImageError, ImageLayout};
 use super::types::{from_binlog, ColumnInfo, ColumnKind};
+use tether_engine::Value;
 
 /// No event (heartbeats come every second) for this long means the connection is dead.
 const SILENCE_LIMIT: Duration = Duration::from_secs(20);
@@ -120,11 +122,22 @@ pub async fn open(
         .get_binlog_stream(request)
         .await
         .map_err(MySqlError::from)?;
+    let all_columns = vec![true; table.columns.len()];
+    let mut key_columns: Vec<bool> = table
+        .columns
+        .iter()
+        .map(|c| table.primary_key.contains(&c.name))
+        .collect();
+    if !key_columns.contains(&true) {
+        key_columns.clone_from(&all_columns);
+    }
     Ok(MyStream {
         binlog,
         table: table.name.clone(),
         layout: Arc::new(layout),
         column_names: table.columns.iter().map(|c| c.name.clone()).collect(),
+        key_columns,
+        all_columns,
         described: info.columns.iter().map(|c| c.name.clone()).collect(),
         file: start.file.clone(),
         format_seen: false,
@@ -143,6 +156,8 @@ struct TableCacheHandle(super::origin::TableCache);
 #[derive(Debug)]
 struct Mapping {
     positions: Vec<usize>,
+    /// How to decode the row images of the table map's rows events; `None`: with mysql_common.
+    image: Option<ImageLayout>,
 }
 
 /// A transaction being received.
@@ -159,6 +174,10 @@ pub struct MyStream {
     layout: Arc<Layout>,
     /// The view's column names, in order.
     column_names: Vec<String>,
+    /// The view's primary key columns: all a before image (UPDATE, DELETE) needs to carry.
+    key_columns: Vec<bool>,
+    /// Every column of the view: what an after image carries.
+    all_columns: Vec<bool>,
     /// The table's column names when the stream opened, in origin order (for table maps
     /// without column names).
     described: Vec<String>,
@@ -420,7 +439,8 @@ impl MyStream {
             }
             positions.push(position);
         }
-        self.maps.insert(id, Mapping { positions });
+        let image = ImageLayout::new(map, &positions);
+        self.maps.insert(id, Mapping { positions, image });
         Ok(())
     }
 
@@ -451,47 +471,145 @@ impl MyStream {
                 )))
             }
         };
-        let mut changes = Vec::new();
-        for row in rows.rows(map) {
-            let (before, after) = row.map_err(|e| {
-                OriginError::Sql(format!("cannot decode a row of {}: {e}", self.table))
-            })?;
-            let decode = |row: Option<mysql_async::binlog::row::BinlogRow>| {
-                row.map(|row| self.origin_row(&row, mapping)).transpose()
-            };
-            changes.push(OriginChange {
-                table: self.table.clone(),
-                kind,
-                old: decode(before)?,
-                new: decode(after)?,
-            });
-        }
+        let changes = match &mapping.image {
+            Some(layout) => self.decode_images(rows, layout, kind)?,
+            None => self.decode_with_driver(rows, map, mapping, kind)?,
+        };
         for change in changes {
             self.push(change);
         }
         Ok(())
     }
 
+    /// The rows of a rows event, read with the table map's [`ImageLayout`]. Before images
+    /// (UPDATE, DELETE) are converted only in the key columns: the rest is NULL.
+    fn decode_images(
+        &self,
+        rows: &RowsEventData<'_>,
+        layout: &ImageLayout,
+        kind: OriginChangeKind,
+    ) -> Result<Vec<OriginChange>, OriginError> {
+        let before = rows
+            .columns_before_image()
+            .map(|bits| ImageColumns::new(bits.iter().map(|bit| *bit)));
+        let after = rows
+            .columns_after_image()
+            .map(|bits| ImageColumns::new(bits.iter().map(|bit| *bit)));
+        let images = [(&before, &self.key_columns), (&after, &self.all_columns)];
+        for (image, wanted) in images {
+            if let Some(image) = image {
+                self.check_carried(wanted, |view_column| layout.carries(image, view_column))?;
+            }
+        }
+        let columns = &self.layout.columns;
+        let mut data = rows.rows_data();
+        let mut changes = Vec::new();
+        while !data.is_empty() {
+            let mut decode = |image: &Option<ImageColumns>, wanted: &[bool]| {
+                image
+                    .as_ref()
+                    .map(|image| layout.decode(&mut data, image, wanted, columns))
+                    .transpose()
+                    .map(|values| values.map(|values| OriginRow::new(values, None)))
+                    .map_err(|e| self.image_error(e))
+            };
+            let old = decode(&before, &self.key_columns)?;
+            let new = decode(&after, &self.all_columns)?;
+            changes.push(OriginChange {
+                table: self.table.clone(),
+                kind,
+                old,
+                new,
+            });
+        }
+        Ok(changes)
+    }
+
+    /// The rows of a rows event, decoded by mysql_common (tables with columns the
+    /// [`ImageLayout`] does not read). Before images are converted only in the key columns.
+    fn decode_with_driver(
+        &self,
+        rows: &RowsEventData<'_>,
+        map: &TableMapEvent<'_>,
+        mapping: &Mapping,
+        kind: OriginChangeKind,
+    ) -> Result<Vec<OriginChange>, OriginError> {
+        let mut changes = Vec::new();
+        for row in rows.rows(map) {
+            let (before, after) = row.map_err(|e| {
+                OriginError::Sql(format!("cannot decode a row of {}: {e}", self.table))
+            })?;
+            let decode = |row: Option<mysql_async::binlog::row::BinlogRow>, wanted: &[bool]| {
+                row.map(|row| self.origin_row(&row, mapping, wanted))
+                    .transpose()
+            };
+            changes.push(OriginChange {
+                table: self.table.clone(),
+                kind,
+                old: decode(before, &self.key_columns)?,
+                new: decode(after, &self.all_columns)?,
+            });
+        }
+        Ok(changes)
+    }
+
     fn origin_row(
         &self,
         row: &mysql_async::binlog::row::BinlogRow,
         mapping: &Mapping,
+        wanted: &[bool],
     ) -> Result<OriginRow, OriginError> {
+        self.check_carried(wanted, |view_column| {
+            mapping
+                .positions
+                .get(view_column)
+                .is_some_and(|&position| row.as_ref(position).is_some())
+        })?;
         let mut values = Vec::with_capacity(mapping.positions.len());
-        for (&position, column) in mapping.positions.iter().zip(&self.layout.columns) {
-            let Some(value) = row.as_ref(position) else {
-                return Err(OriginError::Setup(format!(
-                    "a row image of {} lacks column \"{}\": set binlog_row_image = FULL at the \
-                     origin, then REFRESH the view",
-                    self.table, column.name
-                )));
-            };
-            values.push(
-                from_binlog(value, column)
+        for ((&position, column), &wanted) in mapping
+            .positions
+            .iter()
+            .zip(&self.layout.columns)
+            .zip(wanted)
+        {
+            let value = match row.as_ref(position) {
+                Some(value) if wanted => from_binlog(value, column)
                     .map_err(|e| OriginError::Setup(format!("table {}: {e}", self.table)))?,
-            );
+                _ => Value::Null,
+            };
+            values.push(value);
         }
         Ok(OriginRow::new(values, None))
+    }
+
+    /// An error unless every `wanted` view column is `carried` by a row image.
+    fn check_carried(
+        &self,
+        wanted: &[bool],
+        carried: impl Fn(usize) -> bool,
+    ) -> Result<(), OriginError> {
+        let missing = wanted
+            .iter()
+            .enumerate()
+            .find(|&(view_column, &wanted)| wanted && !carried(view_column));
+        match missing.and_then(|(view_column, _)| self.layout.columns.get(view_column)) {
+            None => Ok(()),
+            Some(column) => Err(OriginError::Setup(format!(
+                "a row image of {} lacks column \"{}\": set binlog_row_image = FULL at the \
+                 origin, then REFRESH the view",
+                self.table, column.name
+            ))),
+        }
+    }
+
+    fn image_error(&self, error: ImageError) -> OriginError {
+        match error {
+            ImageError::Truncated => OriginError::Sql(format!(
+                "cannot decode a row of {}: a row image ends early",
+                self.table
+            )),
+            ImageError::Value(e) => OriginError::Setup(format!("table {}: {e}", self.table)),
+        }
     }
 }
 

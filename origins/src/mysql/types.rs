@@ -30,6 +30,7 @@
 //! text arrives as UTF-8 and TIMESTAMP values are UTC; binlog text is in the column's
 //! character set.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
@@ -307,15 +308,7 @@ pub fn from_sql(value: &MyValue, column: &ColumnInfo) -> Result<Value, String> {
         (ColumnKind::Float, MyValue::Float(v)) => Ok(Value::Float32(*v)),
         (ColumnKind::Double, MyValue::Double(v)) => Ok(Value::Float64(*v)),
         (ColumnKind::Double, MyValue::Float(v)) => Ok(Value::Float64(f64::from(*v))),
-        (ColumnKind::Binary { pad_to }, MyValue::Bytes(bytes)) => {
-            let mut bytes = bytes.clone();
-            if let Some(length) = pad_to {
-                if bytes.len() < *length {
-                    bytes.resize(*length, 0);
-                }
-            }
-            Ok(Value::Bytea(Arc::from(bytes)))
-        }
+        (ColumnKind::Binary { pad_to }, MyValue::Bytes(bytes)) => Ok(binary(bytes, *pad_to)),
         (ColumnKind::Date, MyValue::Date(y, m, d, ..)) => date(*y, *m, *d, column).map(Value::Date),
         (ColumnKind::DateTime, MyValue::Date(y, m, d, h, i, s, us)) => {
             datetime(*y, *m, *d, *h, *i, *s, *us, column).map(Value::Timestamp)
@@ -402,9 +395,8 @@ pub fn from_binlog(value: &BinlogValue<'_>, column: &ColumnInfo) -> Result<Value
         // from the column's width.
         (ColumnKind::Signed { bits }, MyValue::Int(v)) => integer(as_signed(*v, *bits), column),
         // Text in the column's character set (SQL results arrive converted to utf8mb4).
-        (ColumnKind::Text { charset }, MyValue::Bytes(bytes)) => {
-            let text = decode_text(bytes, *charset).map_err(|e| refuse(column, e))?;
-            parse(&text, column)
+        (ColumnKind::Text { .. } | ColumnKind::Binary { .. }, MyValue::Bytes(bytes)) => {
+            from_binlog_bytes(bytes, column)
         }
         // YEAR: mysql_common prints the stored byte plus 1900, so 0 (year 0000) reads "1900".
         (ColumnKind::Year, MyValue::Bytes(bytes)) => match bytes.as_slice() {
@@ -412,6 +404,32 @@ pub fn from_binlog(value: &BinlogValue<'_>, column: &ColumnInfo) -> Result<Value
             text => parse(&String::from_utf8_lossy(text), column),
         },
         _ => from_sql(value, column),
+    }
+}
+
+/// String or blob bytes of a binlog row image as the column's tether value, read in place
+/// (the row image decoder's path; [`from_binlog`] takes the same one for text and binary
+/// columns).
+pub fn from_binlog_bytes(bytes: &[u8], column: &ColumnInfo) -> Result<Value, String> {
+    match &column.kind {
+        ColumnKind::Text { charset } => {
+            let text = decode_text(bytes, *charset).map_err(|e| refuse(column, e))?;
+            parse(&text, column)
+        }
+        ColumnKind::Binary { pad_to } => Ok(binary(bytes, *pad_to)),
+        _ => from_binlog(&BinlogValue::Value(MyValue::Bytes(bytes.to_vec())), column),
+    }
+}
+
+/// A binary string; BINARY(n) values padded with zero bytes to `pad_to`.
+fn binary(bytes: &[u8], pad_to: Option<usize>) -> Value {
+    match pad_to {
+        Some(length) if bytes.len() < length => {
+            let mut padded = bytes.to_vec();
+            padded.resize(length, 0);
+            Value::Bytea(Arc::from(padded))
+        }
+        _ => Value::Bytea(Arc::from(bytes)),
     }
 }
 
@@ -471,12 +489,12 @@ fn datetime_param(t: &NaiveDateTime) -> MyValue {
 
 /// Text of a column in `charset` as a Rust string. Latin1 is MySQL's (cp1252, with the five
 /// undefined cp1252 bytes mapped to the C1 controls).
-fn decode_text(bytes: &[u8], charset: Charset) -> Result<String, String> {
+fn decode_text(bytes: &[u8], charset: Charset) -> Result<Cow<'_, str>, String> {
     match charset {
-        Charset::Utf8 => {
-            String::from_utf8(bytes.to_vec()).map_err(|e| format!("text is not valid UTF-8: {e}"))
-        }
-        Charset::Latin1 => Ok(bytes.iter().map(|&b| latin1_char(b)).collect()),
+        Charset::Utf8 => std::str::from_utf8(bytes)
+            .map(Cow::Borrowed)
+            .map_err(|e| format!("text is not valid UTF-8: {e}")),
+        Charset::Latin1 => Ok(Cow::Owned(bytes.iter().map(|&b| latin1_char(b)).collect())),
     }
 }
 

@@ -1,0 +1,289 @@
+//! A decoder of binlog row images straight into tether values.
+//!
+//! mysql_common's `RowsEventData::rows` builds a `Column` (name, schema, table, flags,
+//! character set) for every column of every row image, and looks each column's metadata up
+//! from the start of the table map: most of the stream's decoding time. An [`ImageLayout`]
+//! reads what a table map says once (each column's wire format and signedness); the stream
+//! then decodes the images of the table's rows events (`rows_data()`) with it, converting only
+//! the columns it asks for, straight from the event's bytes.
+//!
+//! The row image format (MySQL's `Rows_log_event`, the same in MariaDB): each row is its
+//! before image (UPDATE, DELETE) then its after image (INSERT, UPDATE). An image is a NULL
+//! bitmap with one bit per column present in the event's column bitmap (image column `i` is
+//! bit `i % 8` of byte `i / 8`), then the values of the present, non-NULL columns in table
+//! order. Values read here:
+//!
+//! | binlog type | bytes |
+//! |---|---|
+//! | TINY, SHORT, INT24, LONG, LONGLONG | 1, 2, 3, 4, 8, little-endian |
+//! | FLOAT, DOUBLE | 4, 8, IEEE 754 little-endian |
+//! | VARCHAR, VAR_STRING, STRING | a length in 1 byte (maximum length < 256) or 2, then the bytes |
+//! | BLOB types (also TEXT, MariaDB's JSON), GEOMETRY | a length in `metadata[0]` (1–4) bytes, then the bytes |
+//!
+//! A table with a column of another type (temporal types, DECIMAL, BIT, ENUM, SET, YEAR,
+//! MySQL's binary JSON) has no layout: the stream decodes its events with mysql_common. Numbers
+//! are handed to [`from_binlog`] as the `Value` mysql_common would give and strings to
+//! [`from_binlog_bytes`], which `from_binlog` uses for them too, so both decoders convert
+//! exactly alike; the tests compare them on arbitrary bytes.
+
+use mysql_async::binlog::events::{OptionalMetaExtractor, TableMapEvent};
+use mysql_async::binlog::value::BinlogValue;
+use mysql_async::consts::ColumnType;
+use mysql_async::Value as MyValue;
+use tether_engine::Value;
+
+use super::types::{from_binlog, from_binlog_bytes, ColumnInfo};
+
+/// How one column's values are stored in a row image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wire {
+    /// A little-endian integer of `width` bytes; `unsigned` as the table map's signedness says.
+    Int {
+        width: usize,
+        unsigned: bool,
+    },
+    Float,
+    Double,
+    /// Bytes after their length, a little-endian integer of `prefix` bytes.
+    Counted {
+        prefix: usize,
+    },
+}
+
+/// Why a row image could not be decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImageError {
+    /// The event's bytes end early.
+    Truncated,
+    /// A value the view's column cannot take (the message names the column).
+    Value(String),
+}
+
+/// A table map's columns as row images store them, and where the view's columns are among
+/// them.
+#[derive(Debug)]
+pub struct ImageLayout {
+    wires: Vec<Wire>,
+    /// The table column of each of the view's columns.
+    positions: Vec<usize>,
+    /// The view's column at each table column, if the view has it.
+    view_columns: Vec<Option<usize>>,
+}
+
+/// One image kind of a rows event: which table columns it holds.
+pub struct ImageColumns {
+    present: Vec<bool>,
+    /// How many are present: the NULL bitmap's bits.
+    count: usize,
+}
+
+impl ImageColumns {
+    /// From an event's column bitmap (`columns_before_image` / `columns_after_image`).
+    pub fn new(present: impl IntoIterator<Item = bool>) -> ImageColumns {
+        let present: Vec<bool> = present.into_iter().collect();
+        let count = present.iter().filter(|p| **p).count();
+        ImageColumns { present, count }
+    }
+
+    /// Whether table column `column` is in the image.
+    pub fn has(&self, column: usize) -> bool {
+        self.present.get(column).copied().unwrap_or(false)
+    }
+}
+
+impl ImageLayout {
+    /// The layout of `map`'s tables, with the view's column `i` at table column
+    /// `positions[i]`; `None` if a column has a type this decoder does not read.
+    pub fn new(map: &TableMapEvent<'_>, positions: &[usize]) -> Option<ImageLayout> {
+        let count = usize::try_from(map.columns_count()).ok()?;
+        let metadata = OptionalMetaExtractor::new(map.iter_optional_meta()).ok()?;
+        let mut signedness = metadata.iter_signedness();
+        let mut wires = Vec::with_capacity(count);
+        for column in 0..count {
+            let column_type = map.get_column_type(column).ok()??;
+            // One signedness bit per numeric column, as mysql_common reads them.
+            let unsigned = column_type.is_numeric_type() && signedness.next().unwrap_or(false);
+            let column_metadata = map.get_column_metadata(column).unwrap_or(&[]);
+            wires.push(wire(column_type, column_metadata, unsigned)?);
+        }
+        let mut view_columns = vec![None; count];
+        for (view_column, &position) in positions.iter().enumerate() {
+            *view_columns.get_mut(position)? = Some(view_column);
+        }
+        Some(ImageLayout {
+            wires,
+            positions: positions.to_vec(),
+            view_columns,
+        })
+    }
+
+    /// Whether the images of `image` carry the view's column `view_column`.
+    pub fn carries(&self, image: &ImageColumns, view_column: usize) -> bool {
+        self.positions
+            .get(view_column)
+            .is_some_and(|&column| image.has(column))
+    }
+
+    /// Decodes the image at the front of `data` and consumes it. The view's columns marked in
+    /// `wanted` are converted (`columns` are the view's columns); the others are left NULL.
+    /// The caller checks that the wanted columns are in the image.
+    pub fn decode(
+        &self,
+        data: &mut &[u8],
+        image: &ImageColumns,
+        wanted: &[bool],
+        columns: &[ColumnInfo],
+    ) -> Result<Vec<Value>, ImageError> {
+        let nulls = take(data, image.count.div_ceil(8))?;
+        let mut values = vec![Value::Null; columns.len()];
+        let mut index = 0;
+        for (column, wire) in self.wires.iter().enumerate() {
+            if !image.has(column) {
+                continue;
+            }
+            let null = nulls
+                .get(index / 8)
+                .is_some_and(|byte| byte & (1 << (index % 8)) != 0);
+            index += 1;
+            if null {
+                continue;
+            }
+            let raw = read(data, *wire)?;
+            let Some(view_column) = self.view_columns.get(column).copied().flatten() else {
+                continue;
+            };
+            if wanted.get(view_column) != Some(&true) {
+                continue;
+            }
+            if let (Some(slot), Some(info)) =
+                (values.get_mut(view_column), columns.get(view_column))
+            {
+                *slot = convert(raw, info).map_err(ImageError::Value)?;
+            }
+        }
+        Ok(values)
+    }
+}
+
+/// A value as read from an image, before conversion.
+enum Raw<'a> {
+    /// A number, as mysql_common gives it.
+    Number(MyValue),
+    /// String or blob bytes, borrowed from the event.
+    Bytes(&'a [u8]),
+}
+
+fn convert(raw: Raw<'_>, column: &ColumnInfo) -> Result<Value, String> {
+    match raw {
+        Raw::Number(number) => from_binlog(&BinlogValue::Value(number), column),
+        Raw::Bytes(bytes) => from_binlog_bytes(bytes, column),
+    }
+}
+
+/// The wire format of a column of `column_type` with table-map `metadata`.
+fn wire(column_type: ColumnType, metadata: &[u8], unsigned: bool) -> Option<Wire> {
+    use ColumnType::*;
+    let int = |width| Some(Wire::Int { width, unsigned });
+    // Strings of up to 255 bytes have a 1-byte length, longer ones 2.
+    let counted_up_to = |max_length: usize| {
+        Some(Wire::Counted {
+            prefix: if max_length < 256 { 1 } else { 2 },
+        })
+    };
+    match column_type {
+        MYSQL_TYPE_TINY => int(1),
+        MYSQL_TYPE_SHORT => int(2),
+        MYSQL_TYPE_INT24 => int(3),
+        MYSQL_TYPE_LONG => int(4),
+        MYSQL_TYPE_LONGLONG => int(8),
+        MYSQL_TYPE_FLOAT => Some(Wire::Float),
+        MYSQL_TYPE_DOUBLE => Some(Wire::Double),
+        MYSQL_TYPE_VARCHAR | MYSQL_TYPE_VAR_STRING => {
+            let max_length = u16::from_le_bytes([*metadata.first()?, *metadata.get(1)?]);
+            counted_up_to(usize::from(max_length))
+        }
+        MYSQL_TYPE_STRING => {
+            let (byte0, byte1) = (*metadata.first()?, *metadata.get(1)?);
+            // CHAR(n): the real type in byte 0, whose bits 4-5 are inverted bits 8-9 of the
+            // maximum length when it exceeds 255 (MySQL bug #37426).
+            let max_length = if byte0 == 0 {
+                usize::from(u16::from_le_bytes([byte0, byte1]))
+            } else if byte0 & 0x30 != 0x30 {
+                usize::from(byte1) | (usize::from((byte0 & 0x30) ^ 0x30) << 4)
+            } else {
+                usize::from(byte1)
+            };
+            counted_up_to(max_length)
+        }
+        MYSQL_TYPE_TINY_BLOB
+        | MYSQL_TYPE_MEDIUM_BLOB
+        | MYSQL_TYPE_LONG_BLOB
+        | MYSQL_TYPE_BLOB
+        | MYSQL_TYPE_GEOMETRY => match *metadata.first()? {
+            prefix @ 1..=4 => Some(Wire::Counted {
+                prefix: usize::from(prefix),
+            }),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Reads one non-NULL value.
+fn read<'a>(data: &mut &'a [u8], wire: Wire) -> Result<Raw<'a>, ImageError> {
+    Ok(match wire {
+        Wire::Int { width, unsigned } => {
+            Raw::Number(integer(little_endian(take(data, width)?), width, unsigned))
+        }
+        Wire::Float => {
+            let bits = little_endian(take(data, 4)?) as u32;
+            Raw::Number(MyValue::Float(f32::from_bits(bits)))
+        }
+        Wire::Double => Raw::Number(MyValue::Double(f64::from_bits(little_endian(take(
+            data, 8,
+        )?)))),
+        Wire::Counted { prefix } => {
+            let length = usize::try_from(little_endian(take(data, prefix)?))
+                .map_err(|_| ImageError::Truncated)?;
+            Raw::Bytes(take(data, length)?)
+        }
+    })
+}
+
+/// The integer mysql_common gives for `raw`, the zero-extended bytes of a `width`-byte column:
+/// signed values of 1, 2 and 4 bytes sign-extended, 3-byte values never (`from_binlog`
+/// sign-extends them from the column's width), unsigned 8-byte values above `i64::MAX` as
+/// `UInt`.
+fn integer(raw: u64, width: usize, unsigned: bool) -> MyValue {
+    match width {
+        8 if unsigned && raw > i64::MAX as u64 => MyValue::UInt(raw),
+        8 | 3 => MyValue::Int(raw as i64),
+        _ if unsigned => MyValue::Int(raw as i64),
+        _ => {
+            let shift = 64 - 8 * width as u32;
+            MyValue::Int(((raw << shift) as i64) >> shift)
+        }
+    }
+}
+
+/// A little-endian unsigned integer of up to 8 bytes.
+fn little_endian(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .rev()
+        .fold(0u64, |n, &byte| (n << 8) | u64::from(byte))
+}
+
+/// The first `n` bytes of `data`, consumed.
+fn take<'a>(data: &mut &'a [u8], n: usize) -> Result<&'a [u8], ImageError> {
+    if data.len() < n {
+        return Err(ImageError::Truncated);
+    }
+    let (head, rest) = data.split_at(n);
+    *data = rest;
+    Ok(head)
+}
+
+#[cfg(test)]
+#[path = "row_image_tests.rs"]
+mod tests;
