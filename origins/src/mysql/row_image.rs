@@ -34,6 +34,10 @@ use tether_engine::Value;
 
 use super::types::{from_binlog, from_binlog_bytes, ColumnInfo};
 
+/// The columns a view's mirror row has after the origin's (its version and staged flag):
+/// rows are made with room for them, so the engine appends them without reallocating.
+const MIRROR_COLUMNS: usize = 2;
+
 /// How one column's values are stored in a row image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Wire {
@@ -135,7 +139,8 @@ impl ImageLayout {
         columns: &[ColumnInfo],
     ) -> Result<Vec<Value>, ImageError> {
         let nulls = take(data, image.count.div_ceil(8))?;
-        let mut values = vec![Value::Null; columns.len()];
+        let mut values = Vec::with_capacity(columns.len() + MIRROR_COLUMNS);
+        values.resize(columns.len(), Value::Null);
         let mut index = 0;
         for (column, wire) in self.wires.iter().enumerate() {
             if !image.has(column) {

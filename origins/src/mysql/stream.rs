@@ -471,14 +471,20 @@ impl MyStream {
                 )))
             }
         };
-        let changes = match &mapping.image {
-            Some(layout) => self.decode_images(rows, layout, kind)?,
-            None => self.decode_with_driver(rows, map, mapping, kind)?,
+        // The rows go straight into the open transaction (one vector, grown by doubling).
+        let pending = self.pending.get_or_insert_with(|| Pending {
+            changes: Vec::new(),
+            begun: false,
+        });
+        let mut changes = std::mem::take(&mut pending.changes);
+        let decoded = match &mapping.image {
+            Some(layout) => self.decode_images(rows, layout, kind, &mut changes),
+            None => self.decode_with_driver(rows, map, mapping, kind, &mut changes),
         };
-        for change in changes {
-            self.push(change);
+        if let Some(pending) = &mut self.pending {
+            pending.changes = changes;
         }
-        Ok(())
+        decoded
     }
 
     /// The rows of a rows event, read with the table map's [`ImageLayout`]. Before images
@@ -488,7 +494,8 @@ impl MyStream {
         rows: &RowsEventData<'_>,
         layout: &ImageLayout,
         kind: OriginChangeKind,
-    ) -> Result<Vec<OriginChange>, OriginError> {
+        changes: &mut Vec<OriginChange>,
+    ) -> Result<(), OriginError> {
         let before = rows
             .columns_before_image()
             .map(|bits| ImageColumns::new(bits.iter().map(|bit| *bit)));
@@ -503,7 +510,6 @@ impl MyStream {
         }
         let columns = &self.layout.columns;
         let mut data = rows.rows_data();
-        let mut changes = Vec::new();
         while !data.is_empty() {
             let mut decode = |image: &Option<ImageColumns>, wanted: &[bool]| {
                 image
@@ -522,7 +528,7 @@ impl MyStream {
                 new,
             });
         }
-        Ok(changes)
+        Ok(())
     }
 
     /// The rows of a rows event, decoded by mysql_common (tables with columns the
@@ -533,8 +539,8 @@ impl MyStream {
         map: &TableMapEvent<'_>,
         mapping: &Mapping,
         kind: OriginChangeKind,
-    ) -> Result<Vec<OriginChange>, OriginError> {
-        let mut changes = Vec::new();
+        changes: &mut Vec<OriginChange>,
+    ) -> Result<(), OriginError> {
         for row in rows.rows(map) {
             let (before, after) = row.map_err(|e| {
                 OriginError::Sql(format!("cannot decode a row of {}: {e}", self.table))
@@ -550,7 +556,7 @@ impl MyStream {
                 new: decode(after, &self.all_columns)?,
             });
         }
-        Ok(changes)
+        Ok(())
     }
 
     fn origin_row(
