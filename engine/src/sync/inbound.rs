@@ -64,6 +64,8 @@ fn apply_changes(
     let def = view.table.def();
     let mut mirror = MirrorRows::new(spec);
     let mut data = view.table.data.write();
+    // One write record per change at most: grown once, not by doubling a large vector.
+    txn.writes.reserve(changes.len());
     let mut target = Target {
         view,
         def: &def,
