@@ -511,6 +511,7 @@ impl MyStream {
         let columns = &self.layout.columns;
         let mut data = rows.rows_data();
         while !data.is_empty() {
+            let left = data.len();
             let mut decode = |image: &Option<ImageColumns>, wanted: &[bool]| {
                 image
                     .as_ref()
@@ -521,6 +522,10 @@ impl MyStream {
             };
             let old = decode(&before, &self.key_columns)?;
             let new = decode(&after, &self.all_columns)?;
+            if data.len() == left {
+                // A row that takes no bytes (a table map without columns): never ends.
+                return Err(self.image_error(ImageError::Truncated));
+            }
             changes.push(OriginChange {
                 table: self.table.clone(),
                 kind,
