@@ -19,10 +19,17 @@
 //! | FLOAT, DOUBLE | 4, 8, IEEE 754 little-endian |
 //! | VARCHAR, VAR_STRING, STRING | a length in 1 byte (maximum length < 256) or 2, then the bytes |
 //! | BLOB types (also TEXT, MariaDB's JSON), GEOMETRY | a length in `metadata[0]` (1–4) bytes, then the bytes |
+//! | DATE (NEWDATE) | 3, little-endian: `day | month << 5 | year << 9` |
+//! | TIMESTAMP2 | 4 big-endian seconds since the epoch, then the fraction |
+//! | DATETIME2 | 5 big-endian bytes: `0x8000000000 +` the packed date and time, then the fraction |
 //!
-//! A table with a column of another type (temporal types, DECIMAL, BIT, ENUM, SET, YEAR,
-//! MySQL's binary JSON) has no layout: the stream decodes its events with mysql_common. Numbers
-//! are handed to [`from_binlog`] as the `Value` mysql_common would give and strings to
+//! The fraction of TIMESTAMP2 and DATETIME2 has `metadata[0]` digits: 1–2 in one signed byte
+//! (hundredths), 3–4 in two (ten-thousandths), 5–6 in three (microseconds), big-endian.
+//!
+//! A table with a column of another type (TIME, the old temporal types, DECIMAL, BIT, ENUM,
+//! SET, YEAR, MySQL's binary JSON) has no layout: the stream decodes its events with
+//! mysql_common. Numbers and temporal values are handed to [`from_binlog`] as the `Value`
+//! mysql_common would give (with its arithmetic) and strings to
 //! [`from_binlog_bytes`], which `from_binlog` uses for them too, so both decoders convert
 //! exactly alike; the tests compare them on arbitrary bytes.
 
@@ -51,6 +58,15 @@ enum Wire {
     /// Bytes after their length, a little-endian integer of `prefix` bytes.
     Counted {
         prefix: usize,
+    },
+    Date,
+    /// TIMESTAMP2 with `digits` fractional digits.
+    Timestamp {
+        digits: u8,
+    },
+    /// DATETIME2 with `digits` fractional digits.
+    DateTime {
+        digits: u8,
     },
 }
 
@@ -172,7 +188,7 @@ impl ImageLayout {
 
 /// A value as read from an image, before conversion.
 enum Raw<'a> {
-    /// A number, as mysql_common gives it.
+    /// A number or temporal value, as mysql_common gives it.
     Number(MyValue),
     /// String or blob bytes, borrowed from the event.
     Bytes(&'a [u8]),
@@ -230,6 +246,13 @@ fn wire(column_type: ColumnType, metadata: &[u8], unsigned: bool) -> Option<Wire
             }),
             _ => None,
         },
+        MYSQL_TYPE_NEWDATE => Some(Wire::Date),
+        MYSQL_TYPE_TIMESTAMP2 => Some(Wire::Timestamp {
+            digits: *metadata.first()?,
+        }),
+        MYSQL_TYPE_DATETIME2 => Some(Wire::DateTime {
+            digits: *metadata.first()?,
+        }),
         _ => None,
     }
 }
@@ -252,7 +275,75 @@ fn read<'a>(data: &mut &'a [u8], wire: Wire) -> Result<Raw<'a>, ImageError> {
                 .map_err(|_| ImageError::Truncated)?;
             Raw::Bytes(take(data, length)?)
         }
+        Wire::Date => {
+            let packed = little_endian(take(data, 3)?);
+            let (day, month, year) = (packed & 31, (packed >> 5) & 15, packed >> 9);
+            Raw::Number(MyValue::Date(
+                year as u16,
+                month as u8,
+                day as u8,
+                0,
+                0,
+                0,
+                0,
+            ))
+        }
+        Wire::Timestamp { digits } => {
+            let seconds = big_endian(take(data, 4)?) as u32 as i32;
+            let micros = fraction(data, digits)?;
+            // mysql_common's text: "seconds" or "seconds.micros".
+            let text = if micros == 0 {
+                seconds.to_string()
+            } else {
+                format!("{seconds}.{micros:06}")
+            };
+            Raw::Number(MyValue::Bytes(text.into_bytes()))
+        }
+        Wire::DateTime { digits } => {
+            let whole = big_endian(take(data, 5)?) as i64 - 0x80_0000_0000;
+            let packed = ((whole as u64) << 24) as i64;
+            let packed = match digits {
+                1..=6 => packed.wrapping_add(fraction(data, digits)?),
+                _ => packed,
+            };
+            Raw::Number(unpack_datetime(packed))
+        }
     })
+}
+
+/// The fraction of a TIMESTAMP2 or DATETIME2 of `digits` digits, in microseconds.
+fn fraction(data: &mut &[u8], digits: u8) -> Result<i64, ImageError> {
+    let (width, scale) = match digits {
+        1 | 2 => (1, 10_000),
+        3 | 4 => (2, 100),
+        5 | 6 => (3, 1),
+        _ => return Ok(0),
+    };
+    // Signed, big-endian: sign-extend from the width.
+    let shift = 64 - 8 * width as u32;
+    let value = ((big_endian(take(data, width)?) << shift) as i64) >> shift;
+    Ok(value * scale)
+}
+
+/// A packed DATETIME2 (`(year * 13 + month) << 22 | day << 17 | hour << 12 | minute << 6 |
+/// second`, shifted 24 bits, plus microseconds) as mysql_common unpacks it.
+fn unpack_datetime(packed: i64) -> MyValue {
+    let packed = packed.wrapping_abs();
+    let micros = packed % (1 << 24);
+    let whole = packed >> 24;
+    let (date, time) = (whole >> 17, whole % (1 << 17));
+    let (year_month, day) = (date >> 5, date % (1 << 5));
+    let (year, month) = (year_month / 13, year_month % 13);
+    let (hour, minute, second) = (time >> 12, (time >> 6) % (1 << 6), time % (1 << 6));
+    MyValue::Date(
+        year as u32 as u16,
+        month as u8,
+        day as u8,
+        hour as u32 as u8,
+        minute as u8,
+        second as u8,
+        micros as u32,
+    )
 }
 
 /// The integer mysql_common gives for `raw`, the zero-extended bytes of a `width`-byte column:
@@ -269,6 +360,13 @@ fn integer(raw: u64, width: usize, unsigned: bool) -> MyValue {
             MyValue::Int(((raw << shift) as i64) >> shift)
         }
     }
+}
+
+/// A big-endian unsigned integer of up to 8 bytes.
+fn big_endian(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(0u64, |n, &byte| (n << 8) | u64::from(byte))
 }
 
 /// A little-endian unsigned integer of up to 8 bytes.

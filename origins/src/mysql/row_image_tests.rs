@@ -245,6 +245,44 @@ fn converts_only_the_wanted_columns() {
 }
 
 #[test]
+fn decodes_temporal_values() {
+    let specs = [
+        spec(14, &[], "date", "date"),
+        spec(17, &[3], "timestamp", "timestamp(3)"),
+        spec(18, &[6], "datetime", "datetime(6)"),
+    ];
+    let infos: Vec<ColumnInfo> = specs.iter().enumerate().map(|(i, s)| info(s, i)).collect();
+    let map = table_map(&specs, &[]);
+    // 2024-02-29; 1700000000.123 s; 2024-02-29 13:14:15.000042.
+    let date = 29 | (2 << 5) | (2024 << 9);
+    let mut timestamp = 1_700_000_000u32.to_be_bytes().to_vec();
+    timestamp.extend(1230u16.to_be_bytes());
+    let packed: u64 =
+        0x80_0000_0000 + (((((2024 * 13 + 2) << 5) | 29) << 17) | (13 << 12) | (14 << 6) | 15);
+    let mut datetime = packed.to_be_bytes()[3..].to_vec();
+    datetime.extend(&42u32.to_be_bytes()[1..]);
+    let rows = image(&[
+        Some(u32::to_le_bytes(date)[..3].to_vec()),
+        Some(timestamp),
+        Some(datetime),
+    ]);
+    let event = rows_event(WRITE_ROWS_EVENT, 3, &rows);
+    let decoded = by_layout(&map, &event, &infos).unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+    assert_eq!(
+        decoded[0][0],
+        vec![
+            Value::Date(day),
+            Value::TimestampTz(
+                chrono::DateTime::from_timestamp(1_700_000_000, 123_000_000).unwrap()
+            ),
+            Value::Timestamp(day.and_hms_micro_opt(13, 14, 15, 42).unwrap()),
+        ]
+    );
+    assert_eq!(Ok(decoded), by_mysql_common(&map, &event, &infos));
+}
+
+#[test]
 fn truncated_images_are_errors() {
     let specs = [spec(8, &[], "bigint", "bigint(20)")];
     let infos = [info(&specs[0], 0)];
@@ -260,10 +298,10 @@ fn truncated_images_are_errors() {
 
 #[test]
 fn tables_with_other_types_have_no_layout() {
-    // DATETIME2 (18), metadata: fractional digits.
+    // TIME2 (19), metadata: fractional digits.
     let specs = [
         spec(3, &[], "int", "int(11)"),
-        spec(18, &[0], "datetime", "datetime"),
+        spec(19, &[0], "time", "time"),
     ];
     assert!(ImageLayout::new(&table_map(&specs, &[0]), &[0]).is_none());
 }
@@ -299,20 +337,44 @@ fn any_spec() -> impl Strategy<Value = Spec> {
         Just(spec(252, &[2], "text", "text")),
         Just(spec(252, &[1], "blob", "tinyblob")),
         Just(spec(252, &[4], "longtext", "longtext")),
+        Just(spec(14, &[], "date", "date")),
+        (0u8..=7).prop_map(|digits| spec(17, &[digits], "timestamp", "timestamp")),
+        (0u8..=7).prop_map(|digits| spec(18, &[digits], "datetime", "datetime")),
     ]
+}
+
+/// The bytes of a TIMESTAMP2's or DATETIME2's fraction of `digits` digits.
+fn fraction_width(digits: u8) -> usize {
+    match digits {
+        1..=6 => usize::from(digits).div_ceil(2),
+        _ => 0,
+    }
 }
 
 /// The bytes of a value of `spec`'s binlog type: the right width, or a length prefix that
 /// matches the bytes, from text or from arbitrary bytes.
 fn value_bytes(spec: &Spec) -> BoxedStrategy<Vec<u8>> {
+    let digits = spec.metadata.first().copied().unwrap_or(0);
     let width = match spec.binlog_type {
         1 => 1,
         2 => 2,
-        9 => 3,
+        9 | 14 => 3,
         3 | 4 => 4,
         8 | 5 => 8,
+        17 => 4 + fraction_width(digits),
+        18 => 5 + fraction_width(digits),
         _ => 0,
     };
+    if spec.binlog_type == 18 {
+        // A DATETIME2 at or after year 0: mysql_common's packing overflows (a panic in a
+        // debug build) for the negative ones, which MySQL never writes.
+        return proptest::collection::vec(any::<u8>(), width)
+            .prop_map(|mut bytes| {
+                bytes[0] |= 0x80;
+                bytes
+            })
+            .boxed();
+    }
     if width > 0 {
         return proptest::collection::vec(any::<u8>(), width).boxed();
     }
