@@ -20,14 +20,18 @@
 //! | VARCHAR, VAR_STRING, STRING | a length in 1 byte (maximum length < 256) or 2, then the bytes |
 //! | BLOB types (also TEXT, MariaDB's JSON), GEOMETRY | a length in `metadata[0]` (1–4) bytes, then the bytes |
 //! | DATE (NEWDATE) | 3, little-endian: `day | month << 5 | year << 9` |
+//! | YEAR | 1: the year minus 1900 (0: year 0) |
+//! | ENUM | 1 or 2 (`metadata[1]`), little-endian: the member's 1-based index |
+//! | SET | `metadata[1]` bytes: a little-endian bit mask of the members |
+//! | BIT(n) | `(n + 7) / 8` bytes (`n` is `metadata[1] * 8 + metadata[0]`), big-endian |
 //! | TIMESTAMP2 | 4 big-endian seconds since the epoch, then the fraction |
 //! | DATETIME2 | 5 big-endian bytes: `0x8000000000 +` the packed date and time, then the fraction |
 //!
 //! The fraction of TIMESTAMP2 and DATETIME2 has `metadata[0]` digits: 1–2 in one signed byte
 //! (hundredths), 3–4 in two (ten-thousandths), 5–6 in three (microseconds), big-endian.
 //!
-//! A table with a column of another type (TIME, the old temporal types, DECIMAL, BIT, ENUM,
-//! SET, YEAR, MySQL's binary JSON) has no layout: the stream decodes its events with
+//! A table with a column of another type (TIME, the old temporal types, DECIMAL, MySQL's
+//! binary JSON) has no layout: the stream decodes its events with
 //! mysql_common. Numbers and temporal values are handed to [`from_binlog`] as the `Value`
 //! mysql_common would give (with its arithmetic) and strings to
 //! [`from_binlog_bytes`], which `from_binlog` uses for them too, so both decoders convert
@@ -59,7 +63,12 @@ enum Wire {
     Counted {
         prefix: usize,
     },
+    /// Bytes as they are, `width` of them (SET, BIT).
+    Fixed {
+        width: usize,
+    },
     Date,
+    Year,
     /// TIMESTAMP2 with `digits` fractional digits.
     Timestamp {
         digits: u8,
@@ -247,6 +256,24 @@ fn wire(column_type: ColumnType, metadata: &[u8], unsigned: bool) -> Option<Wire
             _ => None,
         },
         MYSQL_TYPE_NEWDATE => Some(Wire::Date),
+        MYSQL_TYPE_YEAR => Some(Wire::Year),
+        // ENUM and SET are STRING columns with their real type in `metadata[0]`.
+        MYSQL_TYPE_ENUM => match *metadata.get(1)? {
+            width @ (1 | 2) => Some(Wire::Int {
+                width: usize::from(width),
+                unsigned: true,
+            }),
+            _ => None,
+        },
+        MYSQL_TYPE_SET => Some(Wire::Fixed {
+            width: usize::from(*metadata.get(1)?),
+        }),
+        MYSQL_TYPE_BIT => {
+            let bits = usize::from(*metadata.get(1)?) * 8 + usize::from(*metadata.first()?);
+            Some(Wire::Fixed {
+                width: bits.div_ceil(8),
+            })
+        }
         MYSQL_TYPE_TIMESTAMP2 => Some(Wire::Timestamp {
             digits: *metadata.first()?,
         }),
@@ -274,6 +301,12 @@ fn read<'a>(data: &mut &'a [u8], wire: Wire) -> Result<Raw<'a>, ImageError> {
             let length = usize::try_from(little_endian(take(data, prefix)?))
                 .map_err(|_| ImageError::Truncated)?;
             Raw::Bytes(take(data, length)?)
+        }
+        Wire::Fixed { width } => Raw::Number(MyValue::Bytes(take(data, width)?.to_vec())),
+        Wire::Year => {
+            // mysql_common's text of the year: 1900 + the byte.
+            let year = 1900 + u32::from(take(data, 1)?[0]);
+            Raw::Number(MyValue::Bytes(year.to_string().into_bytes()))
         }
         Wire::Date => {
             let packed = little_endian(take(data, 3)?);

@@ -338,6 +338,19 @@ fn any_spec() -> impl Strategy<Value = Spec> {
         Just(spec(252, &[1], "blob", "tinyblob")),
         Just(spec(252, &[4], "longtext", "longtext")),
         Just(spec(14, &[], "date", "date")),
+        Just(spec(13, &[], "year", "year(4)")),
+        Just(spec(254, &[247, 1], "enum", "enum('x','y','z')")),
+        Just(spec(254, &[247, 2], "enum", "enum('x','y')")),
+        Just(spec(254, &[248, 1], "set", "set('a','b','c')")),
+        Just(spec(
+            254,
+            &[248, 2],
+            "set",
+            "set('a','b','c','d','e','f','g','h','i')"
+        )),
+        Just(spec(16, &[1, 0], "bit", "bit(1)")),
+        Just(spec(16, &[2, 1], "bit", "bit(10)")),
+        Just(spec(16, &[0, 8], "bit", "bit(64)")),
         (0u8..=7).prop_map(|digits| spec(17, &[digits], "timestamp", "timestamp")),
         (0u8..=7).prop_map(|digits| spec(18, &[digits], "datetime", "datetime")),
     ]
@@ -362,6 +375,9 @@ fn value_bytes(spec: &Spec) -> BoxedStrategy<Vec<u8>> {
         3 | 4 => 4,
         8 | 5 => 8,
         17 => 4 + fraction_width(digits),
+        13 => 1,
+        254 if matches!(digits, 247 | 248) => usize::from(spec.metadata[1]),
+        16 => (usize::from(spec.metadata[1]) * 8 + usize::from(digits)).div_ceil(8),
         18 => 5 + fraction_width(digits),
         _ => 0,
     };
