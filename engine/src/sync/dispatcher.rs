@@ -154,7 +154,7 @@ async fn send(shared: Arc<Shared>, batch: DispatchedBatch) -> Sent {
 /// Records the outcomes of sent batches (all answered ones in one local transaction) and
 /// removes them from the outbox; batches the origin could not take stay, for a retry.
 fn conclude(shared: &Shared, sent: Vec<Sent>) {
-    let mut answered: Vec<(Vec<PendingAttempt>, Vec<OriginWrite>, BatchOutcome)> = Vec::new();
+    let mut answered: Vec<Answered> = Vec::new();
     let mut done: Vec<(u64, String)> = Vec::new();
     for Sent {
         batch,
@@ -236,7 +236,7 @@ fn prepare_writes(shared: &Shared, attempts: &[PendingAttempt]) -> Vec<OriginWri
 }
 
 /// A sent batch's attempts, the writes sent for them, and the origin's answer.
-type Answered = (Vec<PendingAttempt>, Vec<OriginWrite>, BatchOutcome);
+type Answered = (Arc<[PendingAttempt]>, Vec<OriginWrite>, BatchOutcome);
 
 /// Records batches' outcomes, settles staged rows and records rebase chains, in one local
 /// transaction under the locks of the views involved; then emits the events.

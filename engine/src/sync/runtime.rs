@@ -40,7 +40,8 @@ pub struct PendingBatch {
     pub commit_ts: u64,
     pub local_txn: u64,
     pub origin: String,
-    pub attempts: Vec<PendingAttempt>,
+    /// Shared with the dispatcher while it sends them.
+    pub attempts: Arc<[PendingAttempt]>,
     pub tries: u32,
     pub next_try: Instant,
     /// The dispatcher is sending it now.
@@ -144,7 +145,7 @@ impl SyncRuntime {
                     commit_ts,
                     local_txn,
                     origin,
-                    attempts,
+                    attempts: attempts.into(),
                     tries: 0,
                     next_try: Instant::now(),
                     in_flight: false,
@@ -209,5 +210,5 @@ impl SyncRuntime {
 pub struct DispatchedBatch {
     pub origin: String,
     pub local_txn: u64,
-    pub attempts: Vec<PendingAttempt>,
+    pub attempts: Arc<[PendingAttempt]>,
 }
