@@ -8,6 +8,9 @@ use crate::catalog::{Table, TableDef};
 use crate::error::Result;
 use crate::executor::dml::primary_key;
 use crate::storage::{Key, RowVersion, TableData};
+
+/// The versions of one key in a table's row map.
+pub type Chain = smallvec::SmallVec<[Arc<RowVersion>; 1]>;
 use crate::txn::{Transaction, WriteRecord};
 use crate::types::Value;
 
@@ -46,28 +49,26 @@ pub fn insert(
     Ok(version)
 }
 
-/// Fills an empty table with new versions (a first snapshot), under its write lock, which
-/// the caller holds (`data`). `records` are the versions' write records, in the same order.
-/// Keys in strictly ascending order and no secondary index: the row map is built in one pass.
+/// Fills an empty table with new versions of `txn` (a first snapshot), under its write lock,
+/// which the caller holds (`data`); the transaction already has their write records. Keys in
+/// strictly ascending order and no secondary index: the row map is built in one pass, from
+/// the entries as they are.
 pub fn fill_empty(
     data: &mut TableData,
     def: &TableDef,
-    txn: &mut Transaction,
-    rows: Vec<(Key, Arc<RowVersion>)>,
-    records: Vec<WriteRecord>,
+    txn: &Transaction,
+    rows: Vec<(Key, Chain)>,
     ascending: bool,
 ) -> Result<()> {
     if data.rows.is_empty() && def.indexes.is_empty() && ascending {
-        data.rows = rows
-            .into_iter()
-            .map(|(key, version)| (key, smallvec::smallvec![version]))
-            .collect();
+        data.rows = rows.into_iter().collect();
     } else {
-        for (key, version) in rows {
-            data.insert(def, key, version, &txn.snapshot)?;
+        for (key, chain) in rows {
+            for version in chain {
+                data.insert(def, key.clone(), version, &txn.snapshot)?;
+            }
         }
     }
-    txn.writes.extend(records);
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use super::commit::settle;
 use super::inbound::{finish, Target};
 use super::mirror_rows::MirrorRows;
 use super::origin::{OriginError, Position};
-use super::rows;
+use super::rows::{self, Chain};
 use super::snapshot_stream::{SnapshotRow, SnapshotStream};
 use super::view_sync::{Staging, ViewSync};
 use crate::api::Shared;
@@ -20,11 +20,10 @@ use crate::error::Result;
 use crate::storage::{Key, RowVersion};
 use crate::txn::{Transaction, WriteRecord};
 
-/// The snapshot's rows so far, as mirror keys and new row versions.
+/// The snapshot's rows so far, as entries of a mirror's row map. Their write records go
+/// straight into the load's transaction.
 struct Loaded {
-    rows: Vec<(Key, Arc<RowVersion>)>,
-    /// One write record per row, made while the copy runs rather than at install.
-    records: Vec<WriteRecord>,
+    rows: Vec<(Key, Chain)>,
     /// Keys came in strictly ascending order (so far).
     ascending: bool,
 }
@@ -39,16 +38,15 @@ pub(crate) async fn load(
     let position = stream.position().clone();
     // The versions are made by this transaction as the rows arrive; it writes nothing to the
     // table until the install.
-    let txn = shared.txns.begin();
+    let mut txn = shared.txns.begin();
     let mut loaded = Loaded {
         rows: Vec::new(),
-        records: Vec::new(),
         ascending: true,
     };
     let outcome = loop {
         match stream.next_chunk().await {
             Ok(Some(chunk)) => {
-                if let Err(e) = convert(view, txn.id(), chunk, &mut loaded) {
+                if let Err(e) = convert(view, &mut txn, chunk, &mut loaded) {
                     break Err(OriginError::Sql(e.to_string()));
                 }
             }
@@ -58,23 +56,24 @@ pub(crate) async fn load(
     };
     drop(stream);
     if let Err(e) = outcome {
-        crate::api::rollback_transaction(shared, txn);
+        discard(shared, txn);
         return Err(e);
     }
     install(shared, view, txn, loaded, &position).map_err(|e| OriginError::Sql(e.to_string()))
 }
 
-/// Turns one chunk into mirror rows and versions of transaction `txn_id`.
+/// Turns one chunk into mirror rows and versions of `txn`, with their write records.
 fn convert(
     view: &Arc<ViewSync>,
-    txn_id: u64,
+    txn: &mut Transaction,
     chunk: Vec<SnapshotRow>,
     loaded: &mut Loaded,
 ) -> Result<()> {
     let spec = &view.spec;
+    let txn_id = txn.id();
     let mut mirror = MirrorRows::new(spec);
     loaded.rows.reserve(chunk.len());
-    loaded.records.reserve(chunk.len());
+    txn.writes.reserve(chunk.len());
     for row in chunk {
         let key = spec.key_of_values(&row.values);
         let Some(values) = mirror.row(row.values, row.system_version.as_deref())? else {
@@ -84,12 +83,12 @@ fn convert(
             loaded.ascending = loaded.rows.last().is_none_or(|(last, _)| *last < key);
         }
         let version = Arc::new(RowVersion::new(txn_id, values.into_boxed_slice()));
-        loaded.records.push(WriteRecord::Created {
+        txn.writes.push(WriteRecord::Created {
             table: view.table.clone(),
             key: key.clone(),
             version: version.clone(),
         });
-        loaded.rows.push((key, version));
+        loaded.rows.push((key, smallvec::smallvec![version]));
     }
     Ok(())
 }
@@ -98,7 +97,7 @@ fn convert(
 fn install(
     shared: &Shared,
     view: &Arc<ViewSync>,
-    mut txn: Transaction,
+    txn: Transaction,
     loaded: Loaded,
     position: &Position,
 ) -> Result<()> {
@@ -107,26 +106,25 @@ fn install(
     let mut data = view.table.data.write();
     if staging.keys.is_empty() && data.rows.is_empty() {
         // The first snapshot into an empty mirror: nothing to compare or remove.
-        let outcome = rows::fill_empty(
-            &mut data,
-            &def,
-            &mut txn,
-            loaded.rows,
-            loaded.records,
-            loaded.ascending,
-        );
+        let outcome = rows::fill_empty(&mut data, &def, &txn, loaded.rows, loaded.ascending);
         drop(data);
         return finish(shared, view, txn, outcome, position);
     }
     drop(data);
     // The mirror has rows or staged keys: compare key by key in a transaction that sees what
     // was committed during the copy.
-    drop(loaded.records);
-    crate::api::rollback_transaction(shared, txn);
+    discard(shared, txn);
     let mut txn = shared.txns.begin();
     let outcome = compare(view, &mut staging, &mut txn, &def, loaded.rows)
         .and_then(|()| settle(view, &mut staging, &mut txn, None, position.ordinal));
     finish(shared, view, txn, outcome, position)
+}
+
+/// Ends the load's transaction without installing its versions: no table holds them, so
+/// their write records are dropped rather than undone one by one.
+fn discard(shared: &Shared, mut txn: Transaction) {
+    txn.writes.clear();
+    crate::api::rollback_transaction(shared, txn);
 }
 
 /// Makes a mirror that has rows or staged keys hold the snapshot's rows, key by key: rows that
@@ -137,7 +135,7 @@ fn compare(
     staging: &mut Staging,
     txn: &mut Transaction,
     def: &TableDef,
-    loaded: Vec<(Key, Arc<RowVersion>)>,
+    loaded: Vec<(Key, Chain)>,
 ) -> Result<()> {
     let mut data = view.table.data.write();
     let mut target = Target {
@@ -147,13 +145,15 @@ fn compare(
         txn,
     };
     let mut seen: HashSet<Key> = HashSet::with_capacity(loaded.len());
-    for (key, version) in loaded {
-        let values = match Arc::try_unwrap(version) {
-            Ok(version) => version.values.into_vec(),
-            Err(version) => version.values.to_vec(),
-        };
+    for (key, chain) in loaded {
         seen.insert(key.clone());
-        target.set(&mut data, key, Some(values))?;
+        for version in chain {
+            let values = match Arc::try_unwrap(version) {
+                Ok(version) => version.values.into_vec(),
+                Err(version) => version.values.to_vec(),
+            };
+            target.set(&mut data, key.clone(), Some(values))?;
+        }
     }
     // Staged keys the snapshot does not have (a staged delete leaves no row) are stale too.
     let mut stale: Vec<Key> = data
