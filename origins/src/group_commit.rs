@@ -20,6 +20,13 @@ use std::future::Future;
 use tether_engine::sync::{BatchOutcome, OriginError, OriginWrite};
 use tokio::sync::{oneshot, Semaphore};
 
+/// How many batches an origin that groups its writes lets the dispatcher have in flight: enough
+/// for the groups being sent and the next ones to fill while they are out.
+pub const MAX_IN_FLIGHT: usize = 1024;
+
+/// The most writes one group carries.
+pub const MAX_GROUP: usize = 256;
+
 /// What a group's sender answers for one write: its own one-write batch outcome.
 pub type WriteAnswer = Result<BatchOutcome, OriginError>;
 

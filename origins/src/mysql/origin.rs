@@ -4,7 +4,7 @@
 //! connection of its own, registered as a replica with a server id unique in this process.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,7 +20,8 @@ use super::error::MySqlError;
 use super::position::BinlogPosition;
 use super::types::ColumnInfo;
 use super::{apply, describe, snapshot, stream};
-use crate::group_commit::GroupCommit;
+use crate::connection_pool::ConnectionPool;
+use crate::group_commit::{GroupCommit, MAX_GROUP, MAX_IN_FLIGHT};
 
 /// How long a connection attempt may take.
 pub(super) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -63,9 +64,7 @@ pub(super) struct Inner {
     pub opts: Opts,
     conn: tokio::sync::Mutex<Option<Conn>>,
     /// Write-back connections: batches in flight together each run on their own.
-    writers: [tokio::sync::Mutex<Option<Conn>>; WRITERS],
-    /// Which write-back connection a batch waits for when none is free.
-    next_writer: AtomicUsize,
+    writers: ConnectionPool<Conn>,
     pub tables: TableCache,
     flavor: parking_lot::Mutex<Option<Flavor>>,
     /// The user may stream the binlog (checked once, at the first describe).
@@ -78,10 +77,6 @@ pub(super) struct Inner {
 /// How many write-back connections an origin opens at most (so how many batches or groups run
 /// at once; batches in flight together never share a row).
 pub const WRITERS: usize = 4;
-
-/// How many batches the dispatcher may have in flight: single writes among them wait in the
-/// write-back group's queue and go out together.
-pub const MAX_IN_FLIGHT: usize = 256;
 
 /// Numbers the binlog connections of this process.
 static STREAMS: AtomicU32 = AtomicU32::new(0);
@@ -124,13 +119,12 @@ impl MySqlOrigin {
             inner: Arc::new(Inner {
                 opts,
                 conn: tokio::sync::Mutex::new(None),
-                writers: std::array::from_fn(|_| tokio::sync::Mutex::new(None)),
-                next_writer: AtomicUsize::new(0),
+                writers: ConnectionPool::new(WRITERS),
                 tables: TableCache::default(),
                 flavor: parking_lot::Mutex::new(None),
                 replication_checked: AtomicBool::new(false),
                 server_id_base: AtomicU32::new(0x4000_0000 | ((pid & 0x7FFF) << 15)),
-                groups: GroupCommit::new(WRITERS, MAX_IN_FLIGHT),
+                groups: GroupCommit::new(WRITERS, MAX_GROUP),
             }),
         }
     }
@@ -157,13 +151,7 @@ impl Inner {
     /// A write-back connection: a free one, else the next in turn once it is free;
     /// (re)connecting when it has none.
     pub async fn writer(&self) -> Result<tokio::sync::MutexGuard<'_, Option<Conn>>, MySqlError> {
-        let mut guard = match self.writers.iter().find_map(|w| w.try_lock().ok()) {
-            Some(free) => free,
-            None => {
-                let turn = self.next_writer.fetch_add(1, Ordering::Relaxed) % WRITERS;
-                self.writers[turn].lock().await
-            }
-        };
+        let mut guard = self.writers.slot().await;
         if guard.is_none() {
             *guard = Some(self.connect().await?);
         }

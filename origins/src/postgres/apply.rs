@@ -4,9 +4,9 @@
 //! token (rows written in a subtransaction): the write is retried once with the row's real
 //! `xmin` instead of being called a conflict. Also plain SQL for `execute`.
 //!
-//! Batches share one write-back connection. A single-write batch needs no transaction block
-//! (its statement is its own transaction), so up to [`MAX_IN_FLIGHT`] of them run at once and
-//! tokio-postgres pipelines their statements; a batch with a transaction block has the
+//! Single-write batches in flight together go out as groups ([`super::apply_group`]). A batch
+//! sent alone runs on the write-back connection: a single write as one autocommit statement
+//! (several may be pipelined there at once), a batch with a transaction block with the
 //! connection to itself.
 
 use std::collections::HashMap;
@@ -31,9 +31,6 @@ use super::types::{value_from_text, value_to_text};
 
 /// Prepared statements of a connection, by text.
 type StatementCache = parking_lot::Mutex<HashMap<String, tokio_postgres::Statement>>;
-
-/// How many batches the dispatcher may have in flight on the write-back connection.
-pub const MAX_IN_FLIGHT: usize = 256;
 
 /// The write-back connection and the statements prepared on it.
 pub struct WriteConnection {

@@ -1,6 +1,7 @@
 //! Sends a write-back group (see [`crate::group_commit`]) to PostgreSQL as one transaction in
 //! one round trip: `BEGIN`, every write's compare-and-set, `COMMIT` and the WAL position the
-//! echo will reach, pipelined on the write-back connection.
+//! echo will reach, pipelined on a group connection (two groups may be out at once, each on
+//! its own connection, so one is on its way while the server runs the other).
 //!
 //! A compare-and-set that returns no row (a conflict, or a version token of a row written in a
 //! subtransaction) changed nothing, so the others commit without it; it is then sent again on
@@ -67,19 +68,21 @@ pub async fn send_group(inner: &Inner, group: Vec<OriginWrite>) -> Vec<WriteAnsw
     answers
 }
 
-/// Runs the group's transaction with the write-back connection to itself.
+/// Runs the group's transaction on a group connection of its own.
 async fn run_exclusive(
     inner: &Inner,
     style: &PgSql,
     group: &[OriginWrite],
 ) -> Result<GroupResult, OriginError> {
-    let _exclusive = inner.writer_block.write().await;
-    let connection = inner.writer().await?;
+    let mut guard = inner.group_writer().await?;
+    let Some(connection) = guard.clone() else {
+        return Err(OriginError::Unavailable("no connection".into()));
+    };
     match run_group(&connection, style, group).await {
         Ok(result) => Ok(result),
         Err(e) => {
             if e.is_connection_loss() {
-                inner.drop_writer(&connection).await;
+                *guard = None;
             }
             Err(e.into())
         }

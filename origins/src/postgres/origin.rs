@@ -20,7 +20,8 @@ use super::error::PgError;
 use super::pgoutput::format_lsn;
 use super::wire::{Endpoint, WireConfig, WireConnection};
 use super::{apply, describe, snapshot, stream};
-use crate::group_commit::GroupCommit;
+use crate::connection_pool::ConnectionPool;
+use crate::group_commit::{GroupCommit, MAX_GROUP, MAX_IN_FLIGHT};
 
 /// A described table with the PostgreSQL type name of each column (for parameter casts).
 #[derive(Debug, Clone)]
@@ -70,6 +71,9 @@ pub(super) struct Inner {
     pub writer_block: tokio::sync::RwLock<()>,
     /// Single-write batches in flight, sent together as one transaction per group.
     pub groups: GroupCommit,
+    /// The connections groups are sent on, one group at a time each (so a group's statements
+    /// are a transaction block of their own while the next group is on its way).
+    group_writers: ConnectionPool<Arc<apply::WriteConnection>>,
     pub tables: parking_lot::Mutex<HashMap<OriginTableName, Arc<TableInfo>>>,
     pub prepared: parking_lot::Mutex<Vec<PreparedStream>>,
     /// Keep slots across connections (resume after a dropped connection) instead of temporary
@@ -77,6 +81,9 @@ pub(super) struct Inner {
     pub persistent_slots: AtomicBool,
     pub slots: SlotRecords,
 }
+
+/// How many write-back groups may be out at once, each on its own connection.
+const GROUP_SENDERS: usize = 2;
 
 /// Numbers slots uniquely within the process (slot names are cluster-wide).
 static SLOTS: AtomicU64 = AtomicU64::new(0);
@@ -128,7 +135,8 @@ impl PostgresOrigin {
                 client: tokio::sync::Mutex::new(None),
                 writer: tokio::sync::Mutex::new(None),
                 writer_block: tokio::sync::RwLock::new(()),
-                groups: GroupCommit::new(1, apply::MAX_IN_FLIGHT),
+                groups: GroupCommit::new(GROUP_SENDERS, MAX_GROUP),
+                group_writers: ConnectionPool::new(GROUP_SENDERS),
                 tables: parking_lot::Mutex::default(),
                 prepared: parking_lot::Mutex::default(),
                 persistent_slots: AtomicBool::new(false),
@@ -169,6 +177,18 @@ impl Inner {
         let writer = Arc::new(apply::WriteConnection::new(self.connect().await?));
         *guard = Some(writer.clone());
         Ok(writer)
+    }
+
+    /// A connection to send a write-back group on, to itself while the guard lives;
+    /// (re)connecting when it has none or it broke.
+    pub async fn group_writer(
+        &self,
+    ) -> Result<tokio::sync::MutexGuard<'_, Option<Arc<apply::WriteConnection>>>, PgError> {
+        let mut guard = self.group_writers.slot().await;
+        if guard.as_ref().is_none_or(|w| w.client.is_closed()) {
+            *guard = Some(Arc::new(apply::WriteConnection::new(self.connect().await?)));
+        }
+        Ok(guard)
     }
 
     /// Forgets a broken write-back connection (unless it was replaced already).
@@ -310,7 +330,7 @@ impl Origin for PostgresOrigin {
     }
 
     fn max_in_flight(&self) -> usize {
-        apply::MAX_IN_FLIGHT
+        MAX_IN_FLIGHT
     }
 
     fn execute<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<Vec<QueryResult>, OriginError>> {
