@@ -482,6 +482,9 @@ fn retry_later(
         else {
             return;
         };
+        if batch.in_flight {
+            shared.sync.end_in_flight(&batch.attempts);
+        }
         batch.in_flight = false;
         batch.tries += 1;
         let delay = Duration::from_millis((50u64 << batch.tries.min(7)).min(5_000));
@@ -536,7 +539,11 @@ fn remove_batches(shared: &Shared, done: &[(u64, String)]) {
     let mut index = 0;
     while left > 0 && index < outbox.len() {
         if is_done(&outbox[index]) {
-            outbox.remove(index);
+            if let Some(batch) = outbox.remove(index) {
+                if batch.in_flight {
+                    shared.sync.end_in_flight(&batch.attempts);
+                }
+            }
             left -= 1;
         } else {
             index += 1;

@@ -53,14 +53,6 @@ impl PendingBatch {
     pub fn paused(&self) -> bool {
         self.attempts.iter().any(|a| a.view.is_paused())
     }
-
-    fn touches(&self, keys: &HashSet<(TableId, &Key)>) -> bool {
-        !keys.is_empty()
-            && self
-                .attempts
-                .iter()
-                .any(|a| keys.contains(&(a.view.table.id, &a.key)))
-    }
 }
 
 /// What a local transaction did that the sync machinery must hear of at commit or rollback.
@@ -86,6 +78,10 @@ pub struct SyncRuntime {
     pub events: EventBus,
     /// Committed batches in commit order.
     pub outbox: Mutex<VecDeque<PendingBatch>>,
+    /// The rows that batches in flight write, and how many such batches write each: a batch
+    /// touching one of them waits (per-row order). Kept as batches start and end, so starting
+    /// one need not look at every batch in flight. Locked after `outbox` when both are.
+    in_flight_rows: Mutex<HashMap<TableId, HashMap<Key, u32>>>,
     /// Our applied writes per (view, key): base version -> produced version.
     pub chains: Mutex<RebaseChains>,
     pub next_attempt_id: AtomicI64,
@@ -172,18 +168,30 @@ impl SyncRuntime {
     ) -> (Vec<DispatchedBatch>, Option<Instant>) {
         let origins = self.origins.read().len();
         let mut outbox = self.outbox.lock();
-        let mut blocked: HashSet<(TableId, &Key)> = HashSet::new();
+        let mut in_flight_rows = self.in_flight_rows.lock();
+        // Rows of waiting batches passed over: later batches on them wait too.
+        let mut passed: HashSet<(TableId, &Key)> = HashSet::new();
         let mut full: Vec<String> = Vec::new();
         let mut earliest: Option<Instant> = None;
         let mut taken = Vec::new();
         for batch in outbox.iter_mut() {
+            if batch.in_flight {
+                continue;
+            }
             if full.contains(&batch.origin) {
                 if full.len() >= origins {
                     break;
                 }
                 continue;
             }
-            let eligible = !batch.in_flight && !batch.paused() && !batch.touches(&blocked);
+            let waits = batch.attempts.iter().any(|a| {
+                let row = (a.view.table.id, &a.key);
+                passed.contains(&row)
+                    || in_flight_rows
+                        .get(&row.0)
+                        .is_some_and(|keys| keys.contains_key(&**row.1))
+            });
+            let eligible = !waits && !batch.paused();
             let due = batch.next_try <= now;
             let room = eligible && due && may_start(&batch.origin);
             if eligible && due && !room {
@@ -191,17 +199,43 @@ impl SyncRuntime {
             }
             if room {
                 batch.in_flight = true;
+                for attempt in batch.attempts.iter() {
+                    *in_flight_rows
+                        .entry(attempt.view.table.id)
+                        .or_default()
+                        .entry(attempt.key.clone())
+                        .or_default() += 1;
+                }
                 taken.push(DispatchedBatch {
                     origin: batch.origin.clone(),
                     local_txn: batch.local_txn,
                     attempts: batch.attempts.clone(),
                 });
-            } else if eligible && batch.next_try > now {
+                continue;
+            }
+            if eligible && !due {
                 earliest = Some(earliest.map_or(batch.next_try, |e| e.min(batch.next_try)));
             }
-            blocked.extend(batch.attempts.iter().map(|a| (a.view.table.id, &a.key)));
+            passed.extend(batch.attempts.iter().map(|a| (a.view.table.id, &a.key)));
         }
         (taken, earliest)
+    }
+
+    /// A batch taken by [`SyncRuntime::take_batches`] is no longer in flight (answered, or
+    /// back in the outbox for a retry): its rows no longer hold back later batches.
+    pub fn end_in_flight(&self, attempts: &[PendingAttempt]) {
+        let mut in_flight_rows = self.in_flight_rows.lock();
+        for attempt in attempts {
+            let Some(keys) = in_flight_rows.get_mut(&attempt.view.table.id) else {
+                continue;
+            };
+            if let Some(count) = keys.get_mut(&*attempt.key) {
+                *count -= 1;
+                if *count == 0 {
+                    keys.remove(&*attempt.key);
+                }
+            }
+        }
     }
 }
 
