@@ -493,15 +493,11 @@ fn optimize(bound: BoundStatement) -> BoundStatement {
             columns,
         },
         BoundStatement::Update(mut plan) => {
-            if let Some(filter) = &plan.target.filter {
-                plan.target.access = planner::choose_access_path(&plan.target.def, filter);
-            }
+            plan_target(&mut plan.target);
             BoundStatement::Update(plan)
         }
         BoundStatement::Delete(mut plan) => {
-            if let Some(filter) = &plan.target.filter {
-                plan.target.access = planner::choose_access_path(&plan.target.def, filter);
-            }
+            plan_target(&mut plan.target);
             BoundStatement::Delete(plan)
         }
         BoundStatement::Insert(mut plan) => {
@@ -513,6 +509,15 @@ fn optimize(bound: BoundStatement) -> BoundStatement {
         }
         BoundStatement::Explain(inner) => BoundStatement::Explain(Box::new(optimize(*inner))),
         other => other,
+    }
+}
+
+/// Chooses how an UPDATE or DELETE finds its rows; the filter keeps what that does not enforce.
+fn plan_target(target: &mut crate::binder::TargetRows) {
+    if let Some(filter) = target.filter.take() {
+        let access = planner::choose_access_path(&target.def, filter);
+        target.access = access.path;
+        target.filter = access.residual;
     }
 }
 

@@ -1,7 +1,8 @@
 //! The planner: chooses how each table is read and how joins run. A filter directly over a
 //! table scan is examined for equality and range conditions on the leading columns of the
 //! primary key or a secondary index, and the best match becomes the scan's [`AccessPath`]; the
-//! filter stays in place, so the access path only has to find a superset of the matching rows.
+//! filter keeps the conditions the path does not enforce exactly (the path may find a superset
+//! of the matching rows), and disappears when it enforces them all.
 //! Conditions above an inner join are pushed to the input they read, and equality conditions
 //! between the inputs make a hash join.
 
@@ -35,15 +36,19 @@ pub fn optimize(plan: Plan) -> Plan {
                 access: AccessPath::Full,
                 columns,
             } => {
-                let access = choose_access_path(&def, &predicate);
-                Plan::Filter {
-                    input: Box::new(Plan::Scan {
-                        table,
-                        def,
-                        access,
-                        columns,
-                    }),
-                    predicate,
+                let access = choose_access_path(&def, predicate);
+                let scan = Plan::Scan {
+                    table,
+                    def,
+                    access: access.path,
+                    columns,
+                };
+                match access.residual {
+                    Some(predicate) => Plan::Filter {
+                        input: Box::new(scan),
+                        predicate,
+                    },
+                    None => scan,
                 }
             }
             join @ Plan::Join { .. } => join::push_filter_into_join(join, predicate),
