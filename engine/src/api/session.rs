@@ -286,6 +286,7 @@ impl Session {
                 }
                 let mut txn = self.db.shared.txns.begin();
                 txn.explicit = true;
+                txn.start_time = Some(Utc::now());
                 self.block = Some(txn);
                 Ok(QueryResult::command(CommandTag::Other("BEGIN".into())))
             }
@@ -326,9 +327,10 @@ impl Session {
         txn: &mut Transaction,
         params: &[Value],
     ) -> Result<QueryResult> {
+        let statement_time = Utc::now();
         let clock = functions::EvalContext {
-            transaction_time: txn.start_time,
-            statement_time: Utc::now(),
+            transaction_time: txn.start_time_or(statement_time),
+            statement_time,
         };
         let cache = StatementCache::default();
         let ctx = EvalContext::new(txn.snapshot, params, &clock, &cache);

@@ -62,8 +62,9 @@ pub enum CatalogUndo {
 #[derive(Debug)]
 pub struct Transaction {
     pub snapshot: Snapshot,
-    /// Wall-clock start, the value of `now()`.
-    pub start_time: DateTime<Utc>,
+    /// Wall-clock start, the value of `now()`: set by BEGIN for a transaction block, else by
+    /// the first statement (so a one-statement transaction reads the clock once).
+    pub start_time: Option<DateTime<Utc>>,
     pub writes: Vec<WriteRecord>,
     pub catalog_undo: Vec<CatalogUndo>,
     /// Opened by BEGIN (a transaction block) rather than for one statement.
@@ -76,12 +77,17 @@ impl Transaction {
     pub(super) fn new(snapshot: Snapshot) -> Self {
         Transaction {
             snapshot,
-            start_time: Utc::now(),
+            start_time: None,
             writes: Vec::new(),
             catalog_undo: Vec::new(),
             explicit: false,
             sync: crate::sync::TxnEffects::default(),
         }
+    }
+
+    /// The transaction's start time; one that has none yet starts at `now`.
+    pub fn start_time_or(&mut self, now: DateTime<Utc>) -> DateTime<Utc> {
+        *self.start_time.get_or_insert(now)
     }
 
     /// The transaction's id.
