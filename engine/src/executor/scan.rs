@@ -2,10 +2,12 @@
 //! taking the table's read lock only while it copies out one chunk of version references, and
 //! [`ScanOperator`] turns versions into rows (physical columns, then `xmin`), or, read through
 //! [`Operator::for_each`], lends each version's stored values as the row when the plan above
-//! never reads `xmin`.
+//! never reads `xmin`. A scan of one whole primary key ([`point_key`]) is a single lookup.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
+
+use smallvec::SmallVec;
 
 use super::{pull_each, EvalContext, Operator, RowConsumer, Tuple};
 use crate::catalog::{Table, TableDef};
@@ -16,6 +18,42 @@ use crate::txn::Snapshot;
 use crate::types::Value;
 
 const CHUNK: usize = 256;
+
+/// The key of a scan that reads at most one row.
+pub type PointKey = SmallVec<[Value; 2]>;
+
+/// For a scan with an equality on every primary key column, the key, evaluated without
+/// building a range (NULL in it matches nothing, as no key holds NULL); `None` for any other
+/// access path.
+pub fn point_key(
+    access: &AccessPath,
+    def: &TableDef,
+    eval: &EvalContext,
+) -> Result<Option<PointKey>> {
+    let AccessPath::Primary(range) = access else {
+        return Ok(None);
+    };
+    let whole_key = !def.primary_key.is_empty()
+        && range.equal.len() == def.primary_key.len()
+        && range.in_list.is_none()
+        && range.lower.is_none()
+        && range.upper.is_none();
+    if !whole_key {
+        return Ok(None);
+    }
+    range
+        .equal
+        .iter()
+        .map(|e| e.eval(&[], eval))
+        .collect::<Result<PointKey>>()
+        .map(Some)
+}
+
+/// The version of the row under `key` that `snapshot` sees (the read lock is held just for
+/// the lookup).
+pub fn look_up(table: &Table, key: &[Value], snapshot: &Snapshot) -> Option<Arc<RowVersion>> {
+    table.data.read().visible(key, snapshot).cloned()
+}
 
 /// Evaluates a key range's bound expressions into the ranges to scan, in key order. A bound
 /// that is NULL matches nothing; an IN list becomes one point range per distinct value.
@@ -247,6 +285,22 @@ impl<'p> ScanOperator<'p> {
             .as_ref()
             .is_some_and(|used| !used.get(self.def.width()).copied().unwrap_or(true))
     }
+
+    /// The scan row of a version: its stored values when `lend` allows, else a row built in
+    /// `scratch`.
+    fn row_of<'a>(
+        &self,
+        version: &'a RowVersion,
+        lend: bool,
+        scratch: &'a mut Tuple,
+    ) -> &'a [Value] {
+        if lend && version.values.len() == self.def.width() {
+            &version.values
+        } else {
+            fill_row(scratch, &self.def, version, self.columns.as_deref());
+            scratch
+        }
+    }
 }
 
 impl Operator for ScanOperator<'_> {
@@ -278,6 +332,14 @@ impl Operator for ScanOperator<'_> {
             return pull_each(self, ctx, consume);
         }
         self.done = true;
+        let lend = self.lends_stored_values();
+        let mut scratch = Vec::new();
+        if let Some(key) = point_key(self.access, &self.def, ctx)? {
+            if let Some(version) = look_up(&self.table, &key, &ctx.snapshot) {
+                consume(self.row_of(&version, lend, &mut scratch))?;
+            }
+            return Ok(());
+        }
         let mut source = ScanSource::open(
             self.table.clone(),
             self.def.clone(),
@@ -285,18 +347,9 @@ impl Operator for ScanOperator<'_> {
             ctx,
             ScanBatch::new(false),
         )?;
-        let lend = self.lends_stored_values();
-        let width = self.def.width();
-        let mut scratch = Vec::new();
         while source.fill(&ctx.snapshot) {
             for version in source.sink.versions.drain(..) {
-                let row: &[Value] = if lend && version.values.len() == width {
-                    &version.values
-                } else {
-                    fill_row(&mut scratch, &self.def, &version, self.columns.as_deref());
-                    &scratch
-                };
-                if !consume(row)? {
+                if !consume(self.row_of(&version, lend, &mut scratch))? {
                     return Ok(());
                 }
             }

@@ -14,7 +14,7 @@ pub use update::{execute_update, replace_row};
 
 use std::sync::Arc;
 
-use super::scan::{version_row, ScanSource};
+use super::scan::{look_up, point_key, version_row, ScanSource};
 use super::{EvalContext, Tuple};
 use crate::binder::{Returning, TargetRows};
 use crate::catalog::{Table, TableDef};
@@ -39,6 +39,14 @@ pub fn collect_targets(
     filter: Option<&Expr>,
     ctx: &EvalContext,
 ) -> Result<Vec<Target>> {
+    let mut targets = Vec::new();
+    if let Some(key) = point_key(access, def, ctx)? {
+        if let Some(version) = look_up(table, &key, &ctx.snapshot) {
+            let key = key.into_iter().collect();
+            push_target(&mut targets, def, filter, key, version, ctx)?;
+        }
+        return Ok(targets);
+    }
     let mut source = ScanSource::open(
         table.clone(),
         def.clone(),
@@ -46,7 +54,6 @@ pub fn collect_targets(
         ctx,
         ScanBatch::new(true),
     )?;
-    let mut targets = Vec::new();
     while source.fill(&ctx.snapshot) {
         let versions = std::mem::take(&mut source.sink.versions);
         let keys = source
@@ -61,16 +68,29 @@ pub fn collect_targets(
             ));
         }
         for (key, version) in keys.into_iter().zip(versions) {
-            let row = version_row(def, &version);
-            if let Some(f) = filter {
-                if !eval_predicate(f, &row, ctx)? {
-                    continue;
-                }
-            }
-            targets.push(Target { key, version, row });
+            push_target(&mut targets, def, filter, key, version, ctx)?;
         }
     }
     Ok(targets)
+}
+
+/// Adds the row `version` under `key` to `targets` if the filter accepts it.
+fn push_target(
+    targets: &mut Vec<Target>,
+    def: &TableDef,
+    filter: Option<&Expr>,
+    key: Key,
+    version: Arc<RowVersion>,
+    ctx: &EvalContext,
+) -> Result<()> {
+    let row = version_row(def, &version);
+    if let Some(f) = filter {
+        if !eval_predicate(f, &row, ctx)? {
+            return Ok(());
+        }
+    }
+    targets.push(Target { key, version, row });
+    Ok(())
 }
 
 /// The rows an UPDATE or DELETE targets.
