@@ -115,6 +115,11 @@ pub fn cast(value: Value, target: &DataType, mode: CastMode) -> Result<Value> {
     if value.is_null() || *target == DataType::Unknown {
         return Ok(value);
     }
+    // A value already of the target type is returned as it is (a string is not copied), unless
+    // a numeric's precision and scale must be applied.
+    if !matches!(target, DataType::Numeric { .. }) && value.data_type() == *target {
+        return Ok(value);
+    }
     let truncate = mode == CastMode::Explicit;
     if let Value::Text(text) = &value {
         return if target.is_string() {
