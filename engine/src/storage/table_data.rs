@@ -216,13 +216,19 @@ impl TableData {
         let emptied = chain.is_empty();
         for (index_def, data) in def.indexes.iter().zip(self.indexes.iter_mut()) {
             for version in &dead {
-                let entry = IndexData::entry(def, &index_def.columns, &version.values, key);
-                let still_used = self.rows.get(key).is_some_and(|chain| {
-                    chain
+                // Same key, so the entry is the same exactly when the index values are.
+                let same_values = |v: &RowVersion| {
+                    index_def
+                        .columns
                         .iter()
-                        .any(|v| IndexData::entry(def, &index_def.columns, &v.values, key) == entry)
-                });
+                        .all(|&c| v.value(c, def.missing(c)) == version.value(c, def.missing(c)))
+                };
+                let still_used = self
+                    .rows
+                    .get(key)
+                    .is_some_and(|chain| chain.iter().any(|v| same_values(v)));
                 if !still_used {
+                    let entry = IndexData::entry(def, &index_def.columns, &version.values, key);
                     data.entries.remove(&entry);
                 }
             }
