@@ -7,7 +7,7 @@ use serde_json::Value as Json;
 
 use super::origin::{ConflictKind, VersionCheck, WriteOp};
 use crate::catalog::{ColumnDef, TableDef};
-use crate::types::{cast, CastMode, DataType, Value};
+use crate::types::{DataType, Value};
 
 /// The control-plane schema.
 pub const SCHEMA: &str = "tether";
@@ -174,12 +174,7 @@ fn optional_text(text: Option<&str>) -> Value {
 
 /// A JSONB value holding `json`.
 pub fn jsonb(json: &Json) -> Value {
-    cast::cast(
-        Value::text(json.to_string()),
-        &DataType::Jsonb,
-        CastMode::Explicit,
-    )
-    .unwrap_or(Value::Null)
+    crate::types::json::jsonb_from_serde(json).map_or(Value::Null, |text| Value::Json(text.into()))
 }
 
 /// A SQL value as JSON: numbers and booleans as themselves, NUMERIC as its exact text, other

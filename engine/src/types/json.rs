@@ -38,6 +38,30 @@ pub fn normalize_jsonb(text: &str) -> Result<String> {
     Ok(document.to_string())
 }
 
+/// The jsonb text of a serde_json document: what [`normalize_jsonb`] gives for its text, without
+/// printing and parsing it again.
+pub fn jsonb_from_serde(document: &serde_json::Value) -> Result<String> {
+    let mut document = from_serde(document);
+    normalize(&mut document)?;
+    Ok(document.to_string())
+}
+
+fn from_serde(value: &serde_json::Value) -> Json {
+    match value {
+        serde_json::Value::Null => Json::Null,
+        serde_json::Value::Bool(b) => Json::Bool(*b),
+        serde_json::Value::Number(n) => Json::Number(n.to_string()),
+        serde_json::Value::String(s) => Json::String(s.clone()),
+        serde_json::Value::Array(items) => Json::Array(items.iter().map(from_serde).collect()),
+        serde_json::Value::Object(members) => Json::Object(
+            members
+                .iter()
+                .map(|(key, member)| (key.clone(), from_serde(member)))
+                .collect(),
+        ),
+    }
+}
+
 fn normalize(value: &mut Json) -> Result<()> {
     match value {
         Json::Null | Json::Bool(_) => {}
@@ -408,5 +432,17 @@ mod tests {
         assert_eq!(c("1", "[2]"), "[1, 2]");
         assert_eq!(c(r#"{"a": 1}"#, "[2]"), r#"[{"a": 1}, 2]"#);
         assert_eq!(c("1", "2"), "[1, 2]");
+    }
+
+    proptest! {
+        #[test]
+        fn a_serde_document_normalises_as_its_text_does(text in json_text()) {
+            if let Ok(document) = serde_json::from_str::<serde_json::Value>(&text) {
+                prop_assert_eq!(
+                    jsonb_from_serde(&document).ok(),
+                    normalize_jsonb(&document.to_string()).ok()
+                );
+            }
+        }
     }
 }
