@@ -65,6 +65,7 @@ fn from_serde(value: &serde_json::Value) -> Json {
 fn normalize(value: &mut Json) -> Result<()> {
     match value {
         Json::Null | Json::Bool(_) => {}
+        Json::Number(number) if is_numeric_output(number) => {}
         Json::Number(number) => {
             let decimal = parse_numeric(number)?;
             let mut normalized = String::new();
@@ -100,6 +101,16 @@ fn normalize(value: &mut Json) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether a JSON number's text is already what PostgreSQL's numeric prints for it: JSON
+/// allows no leading zeros, and numeric keeps every written digit and the scale, so only an
+/// exponent or a negative zero (`-0`, `-0.00`, which print unsigned) change.
+fn is_numeric_output(number: &str) -> bool {
+    !number.contains(['e', 'E'])
+        && !number
+            .strip_prefix('-')
+            .is_some_and(|digits| digits.bytes().all(|b| b == b'0' || b == b'.'))
 }
 
 /// jsonb cannot store U+0000 (PostgreSQL text cannot hold it).
@@ -443,6 +454,19 @@ mod tests {
                     normalize_jsonb(&document.to_string()).ok()
                 );
             }
+        }
+    }
+
+    #[test]
+    fn numbers_already_in_numeric_form_are_kept_as_written() {
+        for (text, normal) in [
+            (
+                "[1, -2, 0, 12.50, -0.5, 123456789012345678901234567890]",
+                "[1, -2, 0, 12.50, -0.5, 123456789012345678901234567890]",
+            ),
+            ("[-0, -0.00, 1e2, 1.5E-1, -0e5]", "[0, 0.00, 100, 0.15, 0]"),
+        ] {
+            assert_eq!(normalize_jsonb(text).ok().as_deref(), Some(normal));
         }
     }
 }
