@@ -24,24 +24,25 @@ pub async fn run<T>(steps: Vec<Step<'_, T>>) -> Vec<T> {
     let mut sent = 0;
     std::future::poll_fn(|cx| {
         let mut waiting = false;
-        for index in first..total {
-            let Some(step) = steps[index].as_mut() else {
-                continue;
-            };
-            if waiting && index >= sent {
-                // Not sent yet: poll it once so it goes out behind the others.
-            } else if waiting {
-                // Sent, and an earlier answer is still due: it cannot be done before that.
+        let mut index = first;
+        while index < total {
+            if waiting && index < sent {
+                // Sent, and an earlier answer is still due: none of these can be done before
+                // it. Go on with the steps not sent yet, so they go out behind the others.
+                index = sent;
                 continue;
             }
-            sent = sent.max(index + 1);
-            match step.as_mut().poll(cx) {
-                Poll::Ready(output) => {
-                    outputs[index] = Some(output);
-                    steps[index] = None;
+            if let Some(step) = steps[index].as_mut() {
+                sent = sent.max(index + 1);
+                match step.as_mut().poll(cx) {
+                    Poll::Ready(output) => {
+                        outputs[index] = Some(output);
+                        steps[index] = None;
+                    }
+                    Poll::Pending => waiting = true,
                 }
-                Poll::Pending => waiting = true,
             }
+            index += 1;
         }
         while first < total && steps[first].is_none() {
             first += 1;
