@@ -14,6 +14,7 @@ mod recursive;
 mod scan;
 mod set_op;
 mod sort;
+mod top_n;
 mod values;
 mod window;
 

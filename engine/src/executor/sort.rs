@@ -1,9 +1,10 @@
 //! Sort: materialises its input and orders it by the sort keys (stable; NULLS FIRST/LAST).
-//! With a `fetch` (a LIMIT above), only the first rows are kept while reading: the buffer is
-//! cut back to `fetch` rows whenever it doubles, so memory stays O(fetch).
+//! With a `fetch` (LIMIT plus OFFSET above), only the first `fetch` rows are kept while reading,
+//! in a bounded heap ([`TopN`]), so memory stays O(fetch).
 
 use std::cmp::Ordering;
 
+use super::top_n::TopN;
 use super::{EvalContext, Operator, Tuple};
 use crate::error::Result;
 use crate::expr::Expr;
@@ -37,18 +38,38 @@ impl<'p> SortOperator<'p> {
             Some(e) => e.eval(&[], ctx)?.as_i64().map(|n| n.max(0) as usize),
             None => None,
         };
+        match fetch {
+            Some(n) => self.run_top_n(ctx, n),
+            None => self.run_full(ctx),
+        }
+    }
+
+    /// Sorts the whole input.
+    fn run_full(&mut self, ctx: &EvalContext) -> Result<Vec<Tuple>> {
         let keys = self.keys;
         let mut keyed: Vec<(Vec<Value>, Tuple)> = Vec::new();
-        // Top-N: once the buffer has been cut back to N rows, the N-th key is a bar a new row must
-        // beat (strictly: on a tie the earlier row wins, keeping the sort stable). A row that does
-        // not is rejected on its key alone, before it is copied.
-        let mut bar: Option<Vec<Value>> = None;
+        self.input.for_each(ctx, &mut |row| {
+            let key = keys
+                .iter()
+                .map(|k| k.expr.eval(row, ctx))
+                .collect::<Result<Vec<_>>>()?;
+            keyed.push((key, row.to_vec()));
+            Ok(true)
+        })?;
+        keyed.sort_by(|(a, _), (b, _)| compare_rows(a, b, keys));
+        Ok(keyed.into_iter().map(|(_, row)| row).collect())
+    }
+
+    /// Keeps only the first `fetch` rows of the sorted input in a bounded heap.
+    fn run_top_n(&mut self, ctx: &EvalContext, fetch: usize) -> Result<Vec<Tuple>> {
+        let keys = self.keys;
+        let mut top = TopN::new(keys, fetch);
         let mut key = Vec::with_capacity(keys.len());
         let plain = keys.iter().all(|k| matches!(k.expr, Expr::Column { .. }));
         self.input.for_each(ctx, &mut |row| {
-            if let (Some(bar), true) = (&bar, plain) {
+            if let (Some(bar), true) = (top.bar(), plain) {
                 // Keys that are plain columns cannot fail, so they are compared in place and
-                // only as far as they tie.
+                // only as far as they tie; a row that does not beat the bar is never copied.
                 if let Some(ordering) = compare_columns(row, bar, keys) {
                     if ordering != Ordering::Less {
                         return Ok(true);
@@ -59,30 +80,10 @@ impl<'p> SortOperator<'p> {
             for k in keys {
                 key.push(k.expr.eval(row, ctx)?);
             }
-            if let Some(bar) = &bar {
-                if compare_rows(&key, bar, keys) != Ordering::Less {
-                    return Ok(true);
-                }
-            }
-            let row_key = std::mem::replace(&mut key, Vec::with_capacity(keys.len()));
-            keyed.push((row_key, row.to_vec()));
-            if let Some(n) = fetch {
-                if keyed.len() >= 2 * n.max(64) {
-                    sort_keyed(&mut keyed, keys);
-                    keyed.truncate(n);
-                    bar = keyed
-                        .last()
-                        .map(|(k, _)| k.clone())
-                        .filter(|_| keyed.len() == n);
-                }
-            }
+            top.offer(&mut key, row);
             Ok(true)
         })?;
-        sort_keyed(&mut keyed, keys);
-        if let Some(n) = fetch {
-            keyed.truncate(n);
-        }
-        Ok(keyed.into_iter().map(|(_, row)| row).collect())
+        Ok(top.into_sorted_rows())
     }
 }
 
@@ -99,11 +100,6 @@ fn compare_columns(row: &[Value], other: &[Value], keys: &[SortKey]) -> Option<O
         }
     }
     Some(Ordering::Equal)
-}
-
-/// Sorts rows by their evaluated keys (stable).
-fn sort_keyed(rows: &mut [(Vec<Value>, Tuple)], keys: &[SortKey]) {
-    rows.sort_by(|(a, _), (b, _)| compare_rows(a, b, keys));
 }
 
 /// Compares two key values under one sort key's direction and NULL placement.
