@@ -4,7 +4,10 @@
 
 pub mod shell;
 
-use tether::{Session, Value};
+use std::sync::Arc;
+
+use tether::{Database, Session, Value};
+use tether_origins::mysql::MySqlOrigin;
 
 /// Every row of `sql`, as values (panics with the statement on error).
 pub async fn rows(session: &mut Session, sql: &str) -> Vec<Vec<Value>> {
@@ -43,4 +46,14 @@ pub async fn view_rows(session: &mut Session) -> Vec<(i32, String)> {
 /// A write attempt's (status, conflict) as `tether.write_attempts` shows them.
 pub fn outcome(status: &str, conflict: Option<&str>) -> Vec<Value> {
     vec![text(status), conflict.map_or(Value::Null, text)]
+}
+
+/// A local database with the MySQL origin at `url` registered as `mysql:shop`, and a session.
+pub fn mysql_local(url: &str) -> (Database, Session) {
+    let local = Database::open_in_memory();
+    local
+        .register_origin("mysql:shop", Arc::new(MySqlOrigin::new(url).unwrap()))
+        .unwrap();
+    let session = local.connect();
+    (local, session)
 }
