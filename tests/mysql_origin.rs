@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::{outcome, rows, text, view_rows};
+use support::{assert_all_applied, outcome, rows, text, view_rows};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -324,12 +324,7 @@ async fn conflict_kinds_under_both_version_policies_and_write_policies() {
             origin_rows(&mut origin).await,
             "{mode:?}"
         );
-        let statuses = rows(
-            &mut session,
-            "SELECT DISTINCT status FROM tether.write_attempts",
-        )
-        .await;
-        assert_eq!(statuses, vec![vec![text("applied")]], "{mode:?}");
+        assert_all_applied(&mut session, &format!("{mode:?}")).await;
         if mode.version_column {
             let vers: Vec<(i32, i64)> = origin
                 .query("SELECT id, ver FROM items ORDER BY id")

@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::{outcome, rows, text, view_rows};
+use support::{assert_all_applied, outcome, rows, text, view_rows};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -316,12 +316,7 @@ async fn conflict_kinds_under_every_version_key_and_policy() {
             origin_rows(&origin).await,
             "{mode:?}"
         );
-        let statuses = rows(
-            &mut session,
-            "SELECT DISTINCT status FROM tether.write_attempts",
-        )
-        .await;
-        assert_eq!(statuses, vec![vec![text("applied")]], "{mode:?}");
+        assert_all_applied(&mut session, &format!("{mode:?}")).await;
         if mode.version_column {
             let ver: i64 = origin
                 .query_one("SELECT ver FROM items WHERE id = 1", &[])

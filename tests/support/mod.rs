@@ -57,3 +57,9 @@ pub fn mysql_local(url: &str) -> (Database, Session) {
     let session = local.connect();
     (local, session)
 }
+
+/// Asserts that every write attempt so far was applied (`what` names the case on failure).
+pub async fn assert_all_applied(session: &mut Session, what: &str) {
+    let statuses = rows(session, "SELECT DISTINCT status FROM tether.write_attempts").await;
+    assert_eq!(statuses, vec![vec![text("applied")]], "{what}");
+}
