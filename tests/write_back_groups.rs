@@ -5,7 +5,7 @@
 
 mod support;
 
-use support::rows;
+use support::{mysql_local, rows};
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -13,7 +13,6 @@ use std::time::Duration;
 
 use tether::{Database, Session, Value};
 use tether_origins::mysql::driver::prelude::Queryable;
-use tether_origins::mysql::MySqlOrigin;
 use tether_origins::postgres::PostgresOrigin;
 use tether_origins::testing::mariadb::MariaDbServer;
 use tether_origins::testing::postgres::PostgresServer;
@@ -263,14 +262,7 @@ async fn mysql_groups_keep_outcomes_per_write() {
                 values.join(", ")
             ))
             .await;
-        let local = Database::open_in_memory();
-        local
-            .register_origin(
-                "mysql:shop",
-                Arc::new(MySqlOrigin::new(&server.url(&db)).expect("origin")),
-            )
-            .unwrap();
-        let mut session = local.connect();
+        let (local, mut session) = mysql_local(&server.url(&db));
         session
             .execute(
                 &format!(
